@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Boundary checks shared by every input: UTF-8, control characters, sizes,
+// keys and attribute maps. Each returns InvalidArgument whose message starts
+// with the field name and never contains the value.
+#ifndef OMNICTX_UTIL_VALIDATE_H_
+#define OMNICTX_UTIL_VALIDATE_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "google/protobuf/map.h"
+
+namespace omnictx::internal {
+
+// Returns InvalidArgument "<field>: invalid UTF-8 at byte N" if `value` is
+// not valid UTF-8 (overlongs, surrogates and code points past U+10FFFF
+// are invalid).
+absl::Status CheckUtf8(std::string_view field, std::string_view value);
+
+// Returns InvalidArgument "<field>: control character" if `value` holds a
+// C0 control (including NUL, \t, \r, \n) or DEL.
+absl::Status CheckNoControl(std::string_view field, std::string_view value);
+
+// Checks a free-text field: valid UTF-8 and at most `max_bytes`. Newlines
+// and tabs are allowed; other control characters are not.
+// Returns "<field>: N bytes > max_bytes" when too long.
+absl::Status CheckText(std::string_view field, std::string_view value,
+                       size_t max_bytes);
+
+// Checks a single-line name or id: non-empty when `required`, valid UTF-8,
+// no control characters, at most `max_bytes`.
+// Returns "<field>: empty", "<field>: control character",
+// "<field>: N bytes > max_bytes".
+absl::Status CheckName(std::string_view field, std::string_view value,
+                       size_t max_bytes, bool required);
+
+// Checks a machine key (touchpoint, kind, journey and step keys): non-empty
+// when `required`, at most Limits::kMaxKeyBytes, only [A-Za-z0-9_.:-].
+// Returns "<field>: bad key (allowed: letters, digits, _ . : -)".
+absl::Status CheckKey(std::string_view field, std::string_view value,
+                      bool required);
+
+// Checks an attribute map: at most Limits::kMaxAttributes entries, keys
+// 1..kMaxAttributeKeyBytes of [A-Za-z0-9_.-], values valid UTF-8 of at most
+// kMaxAttributeValueBytes.
+// Returns "<field>: more than 64 attributes", "<field>: bad key",
+// "<field>: value over 1024 bytes".
+absl::Status CheckAttributes(
+    std::string_view field,
+    const google::protobuf::Map<std::string, std::string>& attributes);
+
+// Checks a timestamp is after 1970-01-01 and at most
+// Limits::kMaxFutureSkew after `now`. Returns "<field>: out of range".
+absl::Status CheckTime(std::string_view field, absl::Time t, absl::Time now);
+
+}  // namespace omnictx::internal
+
+#endif  // OMNICTX_UTIL_VALIDATE_H_
