@@ -49,24 +49,24 @@ struct RoutingPolicy {
   absl::Duration recent_activity_window = absl::Minutes(30);
   // Customer attribute whose value sets a routing priority (e.g. "tier"),
   // looked up in `attribute_priority` (e.g. {"gold": 3}). Empty: unused.
-  std::string priority_attribute;
-  std::map<std::string, int32_t> attribute_priority;
+  std::string priority_attribute = {};
+  std::map<std::string, int32_t> attribute_priority = {};
 };
 
 // Options for Store::Open.
 struct Options {
   // ---- Behaviour ----
   // Source of time for everything the store stamps. Null means RealClock().
-  std::shared_ptr<Clock> clock;
+  std::shared_ptr<Clock> clock = {};
   // Create the database file if it does not exist.
   bool create_if_missing = true;
   // Open for reading only; every write returns FailedPrecondition.
   bool read_only = false;
   // Region (ISO 3166 alpha-2, e.g. "FR") for phone numbers written in
   // national format. Empty: such numbers are refused.
-  std::string default_region;
+  std::string default_region = {};
   // Routing rules for Lookup.
-  RoutingPolicy routing;
+  RoutingPolicy routing = {};
 
   // ---- Performance ----
   // How long a call waits for another process's write lock before
@@ -86,16 +86,16 @@ struct Options {
 // What Lookup is asked. Give either `identity` or `customer_id`.
 struct LookupRequest {
   // Who is at the door (a phone number, email, cookie ...).
-  std::optional<Identity> identity;
+  std::optional<Identity> identity = {};
   // Or the customer id, when the caller already knows it.
-  std::string customer_id;
+  std::string customer_id = {};
   // The channel that asks (the IVR, the web site ...).
   Channel channel = Channel::kUnspecified;
   // How many recent interactions to include (0 to Limits::kMaxRecent).
   int recent_limit = 20;
   // Agents available now; when set and a case owner is not among them,
   // routing falls back to the case's skill or queue.
-  std::optional<std::vector<std::string>> available_agents;
+  std::optional<std::vector<std::string>> available_agents = {};
 };
 
 // Which part of a customer's timeline to read.
@@ -109,21 +109,21 @@ struct TimelineQuery {
   // Interactions per page (1 to Limits::kMaxTimelinePage).
   int page_size = 100;
   // From TimelinePage::next_page_token; empty for the first page.
-  std::string page_token;
+  std::string page_token = {};
 };
 
 // One page of a timeline, newest first.
 struct TimelinePage {
-  std::vector<Interaction> interactions;
+  std::vector<Interaction> interactions = {};
   // Empty when this is the last page.
-  std::string next_page_token;
+  std::string next_page_token = {};
 };
 
 // Finds customers by journey state (campaign suppression).
 struct FindCustomersQuery {
-  std::string journey_key;  // required
+  std::string journey_key = {};  // required
   // Only instances currently at this step (empty: any step).
-  std::string step;
+  std::string step = {};
   // Only instances in this status (UNSPECIFIED: any).
   v1::JourneyStatus status = v1::JOURNEY_STATUS_UNSPECIFIED;
   // Only instances started, or (for ended ones) ended, at or after this.

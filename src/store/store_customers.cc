@@ -1,1 +1,148 @@
 // SPDX-License-Identifier: Apache-2.0
+//
+// Customers, identities and touchpoints.
+#include "util/strings.h"
+#include "identity/normalize.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+
+namespace omnictx::internal {
+
+absl::Status FillCustomer(storage::Repository& repo, storage::CustomerRow* row) {
+  OMNICTX_ASSIGN_OR_RETURN(std::vector<Identity> ids, repo.ListIdentities(row->key));
+  row->customer.clear_identities();
+  for (Identity& id : ids) {
+    id.set_customer_id(row->customer.id());
+    *row->customer.add_identities() = std::move(id);
+  }
+  // Last seen is derived from the newest interaction rather than written
+  // on every Record: one index seek here saves a row update per write.
+  OMNICTX_ASSIGN_OR_RETURN(
+      std::vector<Interaction> latest,
+      repo.ListInteractions(row->key, absl::InfinitePast(), absl::InfiniteFuture(),
+                            std::nullopt, 0, 0, 1));
+  if (!latest.empty()) {
+    *row->customer.mutable_last_seen_at() = latest[0].occurred_at();
+    *row->customer.mutable_last_seen_channel() = latest[0].channel();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Customer> StoreImpl::UpsertCustomer(const Customer& in) {
+  OMNICTX_RETURN_IF_ERROR(ValidateProfile(in));
+  const absl::Time now = Now();
+  Customer profile = in;
+  for (Consent& c : *profile.mutable_consents()) {
+    if (!c.has_updated_at()) *c.mutable_updated_at() = ToProtoTime(now);
+  }
+  storage::CustomerRow out;
+  OMNICTX_RETURN_IF_ERROR(db_->Write([&](storage::Repository& repo) -> absl::Status {
+    if (profile.id().empty()) {
+      // Assign "cus-<n>", skipping ids a caller chose that collide.
+      OMNICTX_ASSIGN_OR_RETURN(int64_t n, repo.MaxCustomerKey());
+      while (true) {
+        profile.set_id(internal::StrCat("cus-", ++n));
+        OMNICTX_ASSIGN_OR_RETURN(auto taken, repo.FindCustomer(profile.id()));
+        if (!taken) break;
+      }
+    }
+    OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> existing,
+                             repo.FindCustomer(profile.id()));
+    if (existing) {
+      if (existing->customer.status() == v1::CUSTOMER_STATUS_ERASED) {
+        return absl::FailedPreconditionError("customer_id: customer erased");
+      }
+      if (existing->customer.status() == v1::CUSTOMER_STATUS_MERGED) {
+        return absl::FailedPreconditionError(internal::StrCat(
+            "customer_id: merged into customer ", existing->customer.merged_into()));
+      }
+      OMNICTX_RETURN_IF_ERROR(repo.UpdateCustomerProfile(existing->key, profile, now));
+    } else {
+      OMNICTX_RETURN_IF_ERROR(repo.InsertCustomer(profile, now).status());
+    }
+    OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row,
+                             repo.FindCustomer(profile.id()));
+    if (!row) return absl::InternalError("customer vanished inside its transaction");
+    out = *std::move(row);
+    return FillCustomer(repo, &out);
+  }));
+  return out.customer;
+}
+
+absl::StatusOr<Customer> StoreImpl::GetCustomer(std::string_view customer_id) {
+  OMNICTX_RETURN_IF_ERROR(ValidateCustomerId(customer_id));
+  storage::CustomerRow out;
+  OMNICTX_RETURN_IF_ERROR(db_->Read([&](storage::Repository& repo) -> absl::Status {
+    OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row,
+                             repo.FindCustomer(customer_id));
+    if (!row) return absl::NotFoundError("customer_id: no such customer");
+    out = *std::move(row);
+    return FillCustomer(repo, &out);
+  }));
+  return out.customer;
+}
+
+absl::StatusOr<Identity> StoreImpl::Normalize(const Identity& identity) const {
+  return identity::Normalize(identity, options_.default_region);
+}
+
+absl::StatusOr<Identity> StoreImpl::LinkIdentity(std::string_view customer_id,
+                                                 const Identity& identity) {
+  OMNICTX_RETURN_IF_ERROR(ValidateCustomerId(customer_id));
+  OMNICTX_ASSIGN_OR_RETURN(Identity id, Normalize(identity));
+  const absl::Time now = Now();
+  OMNICTX_RETURN_IF_ERROR(db_->Write([&](storage::Repository& repo) -> absl::Status {
+    OMNICTX_ASSIGN_OR_RETURN(storage::CustomerRow row, ActiveCustomer(repo, customer_id));
+    OMNICTX_ASSIGN_OR_RETURN(std::optional<int64_t> owner, repo.FindIdentityOwner(id));
+    if (owner) {
+      if (*owner == row.key) return absl::OkStatus();
+      OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> other,
+                               repo.FindCustomerByKey(*owner));
+      return absl::AlreadyExistsError(internal::StrCat(
+          "identity: already linked to customer ", other ? other->customer.id() : "?"));
+    }
+    return repo.InsertIdentity(row.key, id, now);
+  }));
+  id.set_customer_id(std::string(customer_id));
+  return id;
+}
+
+absl::Status StoreImpl::UnlinkIdentity(const Identity& identity) {
+  OMNICTX_ASSIGN_OR_RETURN(Identity id, Normalize(identity));
+  return db_->Write([&](storage::Repository& repo) -> absl::Status {
+    OMNICTX_ASSIGN_OR_RETURN(bool deleted, repo.DeleteIdentity(id));
+    if (!deleted) return absl::NotFoundError("identity: not linked to any customer");
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::optional<std::string>> StoreImpl::Resolve(const Identity& identity) {
+  OMNICTX_ASSIGN_OR_RETURN(Identity id, Normalize(identity));
+  std::optional<std::string> out;
+  OMNICTX_RETURN_IF_ERROR(db_->Read([&](storage::Repository& repo) -> absl::Status {
+    OMNICTX_ASSIGN_OR_RETURN(std::optional<int64_t> owner, repo.FindIdentityOwner(id));
+    if (!owner) return absl::OkStatus();
+    OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row,
+                             repo.FindCustomerByKey(*owner));
+    if (row) out = row->customer.id();
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status StoreImpl::RegisterTouchpoint(const Touchpoint& touchpoint) {
+  OMNICTX_RETURN_IF_ERROR(ValidateTouchpoint(touchpoint));
+  return db_->Write(
+      [&](storage::Repository& repo) { return repo.UpsertTouchpoint(touchpoint); });
+}
+
+absl::StatusOr<std::vector<Touchpoint>> StoreImpl::ListTouchpoints() {
+  std::vector<Touchpoint> out;
+  OMNICTX_RETURN_IF_ERROR(db_->Read([&](storage::Repository& repo) -> absl::Status {
+    OMNICTX_ASSIGN_OR_RETURN(out, repo.ListTouchpoints());
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+}  // namespace omnictx::internal

@@ -18,43 +18,50 @@ namespace omnictx::internal {
 
 // Returns InvalidArgument "<field>: invalid UTF-8 at byte N" if `value` is
 // not valid UTF-8 (overlongs, surrogates and code points past U+10FFFF
-// are invalid).
+// are invalid). N is the 0-based offset of the first byte of the bad
+// sequence.
 absl::Status CheckUtf8(std::string_view field, std::string_view value);
 
 // Returns InvalidArgument "<field>: control character" if `value` holds a
-// C0 control (including NUL, \t, \r, \n) or DEL.
+// C0 control (including NUL, \t, \r, \n), DEL, or a C1 control
+// (U+0080-U+009F, which includes NEL).
 absl::Status CheckNoControl(std::string_view field, std::string_view value);
 
-// Checks a free-text field: valid UTF-8 and at most `max_bytes`. Newlines
-// and tabs are allowed; other control characters are not.
-// Returns "<field>: N bytes > max_bytes" when too long.
+// Checks a free-text field: valid UTF-8 and at most `max_bytes`. Tabs, LF
+// and CRLF are allowed; other control characters (a lone CR too) are not.
+// Returns "<field>: N bytes > max_bytes" when too long,
+// "<field>: invalid UTF-8 at byte N", "<field>: control character".
 absl::Status CheckText(std::string_view field, std::string_view value,
                        size_t max_bytes);
 
-// Checks a single-line name or id: non-empty when `required`, valid UTF-8,
-// no control characters, at most `max_bytes`.
+// Checks a single-line name or id: non-empty (and not only spaces) when
+// `required`, valid UTF-8, no control characters, at most `max_bytes`.
 // Returns "<field>: empty", "<field>: control character",
-// "<field>: N bytes > max_bytes".
+// "<field>: N bytes > max_bytes", "<field>: invalid UTF-8 at byte N".
 absl::Status CheckName(std::string_view field, std::string_view value,
                        size_t max_bytes, bool required);
 
 // Checks a machine key (touchpoint, kind, journey and step keys): non-empty
 // when `required`, at most Limits::kMaxKeyBytes, only [A-Za-z0-9_.:-].
-// Returns "<field>: bad key (allowed: letters, digits, _ . : -)".
+// Returns "<field>: empty" (only when `required`), "<field>: N bytes > 64",
+// "<field>: bad key (allowed: letters, digits, _ . : -)".
 absl::Status CheckKey(std::string_view field, std::string_view value,
                       bool required);
 
 // Checks an attribute map: at most Limits::kMaxAttributes entries, keys
 // 1..kMaxAttributeKeyBytes of [A-Za-z0-9_.-], values valid UTF-8 of at most
-// kMaxAttributeValueBytes.
+// kMaxAttributeValueBytes with CheckText's control-character rule. All keys
+// are checked before any value; messages name neither.
 // Returns "<field>: more than 64 attributes", "<field>: bad key",
-// "<field>: value over 1024 bytes".
+// "<field>: value over 1024 bytes", "<field>: invalid UTF-8 at byte N",
+// "<field>: control character".
 absl::Status CheckAttributes(
     std::string_view field,
     const google::protobuf::Map<std::string, std::string>& attributes);
 
-// Checks a timestamp is after 1970-01-01 and at most
-// Limits::kMaxFutureSkew after `now`. Returns "<field>: out of range".
+// Checks a timestamp is not before 1970-01-01T00:00:00Z, not infinite, and
+// at most Limits::kMaxFutureSkew after `now`.
+// Returns "<field>: out of range".
 absl::Status CheckTime(std::string_view field, absl::Time t, absl::Time now);
 
 }  // namespace omnictx::internal

@@ -1,1 +1,165 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "storage/sqlite/sqlite_database.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/match.h"
+#include "util/strings.h"
+#include "storage/sqlite/schema.h"
+#include "storage/sqlite/sqlite_repository.h"
+#include "util/status_macros.h"
+
+namespace omnictx::storage::sqlite {
+namespace {
+
+// Refuses paths SQLite would read as something other than a plain file.
+// Debian's SQLite parses "file:" names as URIs even without
+// SQLITE_OPEN_URI, which would let a path carry nolock=1 or vfs=.
+absl::Status CheckPath(const std::string& path, bool create) {
+  if (path.empty()) return absl::InvalidArgumentError("path: empty");
+  if (path.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError("path: control character");
+  }
+  if (absl::StartsWithIgnoreCase(path, "file:")) {
+    return absl::InvalidArgumentError("path: URI file names (file:...) are not accepted");
+  }
+  if (path == ":memory:" || path.front() == ':') {
+    return absl::InvalidArgumentError("path: in-memory databases are not supported (WAL needs a file)");
+  }
+  struct stat st;
+  if (lstat(path.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode)) return absl::InvalidArgumentError("path: symbolic links are refused");
+    if (!S_ISREG(st.st_mode)) return absl::InvalidArgumentError("path: not a regular file");
+    return absl::OkStatus();
+  }
+  if (errno != ENOENT) return absl::FailedPreconditionError("path: cannot be inspected");
+  if (!create) return absl::NotFoundError("open: database file does not exist");
+  // Create it ourselves so the file (and the -wal/-shm SQLite derives from
+  // it) is readable by its owner only.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno != EEXIST) {
+    return absl::FailedPreconditionError("open: cannot create the database file");
+  }
+  if (fd >= 0) ::close(fd);
+  return absl::OkStatus();
+}
+
+// Turns "not a database" into the error Open documents.
+absl::Status OpenError(absl::Status status) {
+  if (absl::IsDataLoss(status) && absl::StrContains(status.message(), "not a database")) {
+    return absl::FailedPreconditionError("open: the file is not an SQLite database");
+  }
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string_view path_view,
+                                                                     const Options& options) {
+  std::string path(path_view);
+  if (options.max_readers < 1 || options.max_readers > 64) {
+    return absl::InvalidArgumentError("options.max_readers: must be 1 to 64");
+  }
+  if (options.busy_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("options.busy_timeout: negative");
+  }
+  OMNICTX_RETURN_IF_ERROR(CheckPath(path, options.create_if_missing && !options.read_only));
+
+  ConnectionOptions copts;
+  copts.busy_timeout = options.busy_timeout;
+  copts.synchronous_full = options.durability == Durability::kFull;
+  copts.mmap_size = options.mmap_size;
+  copts.wal_autocheckpoint_pages = options.wal_autocheckpoint_pages;
+  copts.statement_cache_size = options.statement_cache_size;
+
+  ConnectionOptions reader = copts;
+  reader.read_only = true;
+  std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path, reader, options.max_readers));
+
+  if (!options.read_only) {
+    ConnectionOptions writer = copts;
+    writer.create = options.create_if_missing;
+    auto conn = Connection::Open(path, writer);
+    if (!conn.ok()) return OpenError(conn.status());
+    absl::Status st = (*conn)->Exec("PRAGMA journal_mode=WAL", "enable WAL");
+    if (st.ok()) st = Migrate(conn->get());
+    if (!st.ok()) return OpenError(st);
+    absl::MutexLock lock(&db->write_mu_);
+    db->writer_ = *std::move(conn);
+  } else {
+    // A read-only store cannot migrate: the file must already be current.
+    auto conn = db->AcquireReader();
+    if (!conn.ok()) return OpenError(conn.status());
+    auto version = (*conn)->QueryInt("PRAGMA user_version", "schema version");
+    if (!version.ok()) return OpenError(version.status());
+    if (*version != LatestSchemaVersion()) {
+      return absl::FailedPreconditionError(internal::StrCat(
+          "open: read-only file has schema version ", *version, ", this build needs ",
+          LatestSchemaVersion()));
+    }
+    db->ReleaseReader(*std::move(conn));
+  }
+  return db;
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> SqliteDatabase::AcquireReader() {
+  {
+    absl::MutexLock lock(&pool_mu_);
+    auto available = [this]() ABSL_SHARED_LOCKS_REQUIRED(pool_mu_) {
+      return !idle_.empty() || open_readers_ < max_readers_;
+    };
+    pool_mu_.Await(absl::Condition(&available));
+    if (!idle_.empty()) {
+      std::unique_ptr<Connection> conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    ++open_readers_;  // reserve the slot, open outside the lock
+  }
+  auto conn = Connection::Open(path_, reader_options_);
+  if (!conn.ok()) {
+    absl::MutexLock lock(&pool_mu_);
+    --open_readers_;
+  }
+  return conn;
+}
+
+void SqliteDatabase::ReleaseReader(std::unique_ptr<Connection> conn) {
+  absl::MutexLock lock(&pool_mu_);
+  idle_.push_back(std::move(conn));
+}
+
+absl::Status SqliteDatabase::Read(absl::FunctionRef<absl::Status(Repository&)> fn) {
+  OMNICTX_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
+  absl::Status status = [&]() -> absl::Status {
+    // One deferred transaction: every read of the call sees one snapshot.
+    OMNICTX_ASSIGN_OR_RETURN(Transaction tx,
+                             Transaction::Begin(conn.get(), Transaction::Mode::kDeferred));
+    SqliteRepository repo(conn.get());
+    OMNICTX_RETURN_IF_ERROR(fn(repo));
+    return tx.Commit();
+  }();
+  ReleaseReader(std::move(conn));
+  return status;
+}
+
+absl::Status SqliteDatabase::Write(absl::FunctionRef<absl::Status(Repository&)> fn) {
+  absl::MutexLock lock(&write_mu_);
+  if (writer_ == nullptr) {
+    return absl::FailedPreconditionError("store: opened read-only");
+  }
+  // IMMEDIATE takes the write lock up front: a deferred transaction that
+  // reads and then writes can fail with SQLITE_BUSY at once under WAL.
+  OMNICTX_ASSIGN_OR_RETURN(Transaction tx,
+                           Transaction::Begin(writer_.get(), Transaction::Mode::kImmediate));
+  SqliteRepository repo(writer_.get());
+  OMNICTX_RETURN_IF_ERROR(fn(repo));
+  return tx.Commit();
+}
+
+}  // namespace omnictx::storage::sqlite

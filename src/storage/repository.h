@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The narrow, typed interface between omnictx's logic and its storage. Only
+// implementations of these classes speak SQL; everything above them speaks
+// proto messages and Abseil types. A PostgreSQL backend would implement the
+// same two classes.
+//
+// Customers have a caller-visible string id and an internal integer key;
+// rows reference the key so that a merge or an id change touches one row.
+#ifndef OMNICTX_STORAGE_REPOSITORY_H_
+#define OMNICTX_STORAGE_REPOSITORY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "omnictx/options.h"
+#include "omnictx/types.h"
+
+namespace omnictx::storage {
+
+// A customer row: the profile plus its internal key.
+struct CustomerRow {
+  int64_t key = 0;
+  // id, profile fields, status, created/updated, merged_into filled; not
+  // identities or last seen (derived, see LastInteraction).
+  Customer customer;
+};
+
+// An interaction together with its owner's key.
+struct InteractionRow {
+  int64_t customer_key = 0;
+  Interaction interaction;  // id set; customer_id empty (callers know it)
+};
+
+// A journey instance row without its history.
+struct InstanceRow {
+  int64_t customer_key = 0;
+  JourneyInstance instance;  // customer_id empty; history empty
+};
+
+// A case row.
+struct CaseRow {
+  int64_t customer_key = 0;
+  Case kase;  // customer_id empty
+};
+
+// Where a timeline page starts: strictly older than (occurred_us, id).
+struct TimelineCursor {
+  int64_t occurred_us = 0;
+  int64_t id = 0;
+};
+
+// Typed reads and writes. Every method runs inside the transaction the
+// Database opened; a Repository is only valid inside Read/Write callbacks.
+class Repository {
+ public:
+  virtual ~Repository() = default;
+
+  // ---- Customers ----
+  virtual absl::StatusOr<std::optional<CustomerRow>> FindCustomer(std::string_view id) = 0;
+  virtual absl::StatusOr<std::optional<CustomerRow>> FindCustomerByKey(int64_t key) = 0;
+  // Inserts; returns the new key. AlreadyExists if the id is taken.
+  virtual absl::StatusOr<int64_t> InsertCustomer(const Customer& customer, absl::Time now) = 0;
+  // Replaces the profile fields (display name, language, preferred channel,
+  // attributes, consents) and stamps updated_at.
+  virtual absl::Status UpdateCustomerProfile(int64_t key, const Customer& customer,
+                                             absl::Time now) = 0;
+  // Returns the highest key in use (for generating ids).
+  virtual absl::StatusOr<int64_t> MaxCustomerKey() = 0;
+
+  // ---- Identities (values already normalized) ----
+  // Returns the owner's key, or nullopt.
+  virtual absl::StatusOr<std::optional<int64_t>> FindIdentityOwner(const Identity& identity) = 0;
+  virtual absl::Status InsertIdentity(int64_t customer_key, const Identity& identity,
+                                      absl::Time now) = 0;
+  // Returns false if there was no such identity.
+  virtual absl::StatusOr<bool> DeleteIdentity(const Identity& identity) = 0;
+  virtual absl::StatusOr<std::vector<Identity>> ListIdentities(int64_t customer_key) = 0;
+
+  // ---- Touchpoints ----
+  virtual absl::Status UpsertTouchpoint(const Touchpoint& touchpoint) = 0;
+  virtual absl::StatusOr<std::vector<Touchpoint>> ListTouchpoints() = 0;
+
+  // ---- Interactions ----
+  // Returns the id and owner key of the interaction with this external id.
+  virtual absl::StatusOr<std::optional<std::pair<int64_t, int64_t>>>
+  FindInteractionByExternalId(std::string_view external_id) = 0;
+  // Returns the id the next inserted interaction should take.
+  virtual absl::StatusOr<int64_t> NextInteractionId() = 0;
+  // Inserts with interaction.id() already set.
+  virtual absl::Status InsertInteraction(int64_t customer_key,
+                                         const Interaction& interaction) = 0;
+  virtual absl::StatusOr<std::optional<InteractionRow>> GetInteraction(int64_t id) = 0;
+  // Newest first, strictly before `cursor` when given, within
+  // [since, until), optionally only one case or journey instance.
+  virtual absl::StatusOr<std::vector<Interaction>> ListInteractions(
+      int64_t customer_key, absl::Time since, absl::Time until,
+      std::optional<TimelineCursor> cursor, int64_t case_id,
+      int64_t journey_instance_id, int limit) = 0;
+  // The last outbound interaction at or before `at`, if any.
+  virtual absl::StatusOr<std::optional<Interaction>> LastOutboundBefore(
+      int64_t customer_key, absl::Time at) = 0;
+
+  // ---- Journeys ----
+  // Returns the highest version of a key, 0 if none.
+  virtual absl::StatusOr<int32_t> MaxJourneyVersion(std::string_view key) = 0;
+  virtual absl::Status InsertJourney(const Journey& journey) = 0;
+  // `version` 0 reads the latest.
+  virtual absl::StatusOr<std::optional<Journey>> GetJourney(std::string_view key,
+                                                            int32_t version) = 0;
+  virtual absl::StatusOr<std::vector<Journey>> ListLatestJourneys() = 0;
+
+  virtual absl::StatusOr<int64_t> InsertInstance(int64_t customer_key,
+                                                 const JourneyInstance& instance) = 0;
+  // Writes status, current step, step_entered_at and ended_at.
+  virtual absl::Status UpdateInstance(const JourneyInstance& instance) = 0;
+  virtual absl::StatusOr<std::optional<InstanceRow>> GetInstance(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<JourneyTransition>> ListTransitions(int64_t instance_id) = 0;
+  virtual absl::Status InsertTransition(int64_t instance_id, const JourneyTransition& t) = 0;
+  // Active instance of `journey_key` for the customer, if any.
+  virtual absl::StatusOr<std::optional<InstanceRow>> FindActiveInstance(
+      int64_t customer_key, std::string_view journey_key) = 0;
+  // All instances of a customer, newest first; only active ones if asked.
+  virtual absl::StatusOr<std::vector<InstanceRow>> ListInstances(int64_t customer_key,
+                                                                 bool active_only) = 0;
+  // Calls `fn` for every active instance in the store.
+  virtual absl::Status ForEachActiveInstance(
+      absl::FunctionRef<void(const InstanceRow&)> fn) = 0;
+  // Customer ids with an instance matching the query.
+  virtual absl::StatusOr<std::vector<std::string>> FindCustomersByJourney(
+      const FindCustomersQuery& query) = 0;
+
+  // ---- Cases ----
+  virtual absl::StatusOr<int64_t> InsertCase(int64_t customer_key, const Case& c) = 0;
+  // Writes status, priority, owner, queue, subject and all times.
+  virtual absl::Status UpdateCase(const Case& c) = 0;
+  virtual absl::StatusOr<std::optional<CaseRow>> GetCase(int64_t id) = 0;
+  // Bumps interaction_count and updated_at.
+  virtual absl::Status TouchCase(int64_t id, absl::Time at) = 0;
+  // Newest first; only open and pending ones if asked.
+  virtual absl::StatusOr<std::vector<CaseRow>> ListCases(int64_t customer_key,
+                                                         bool open_only) = 0;
+
+  // ---- Maintenance ----
+  virtual absl::Status CheckIntegrity() = 0;
+  virtual absl::StatusOr<int> SchemaVersion() = 0;
+};
+
+// Opens transactions and hands out a Repository bound to them.
+//
+// Thread safety: Read may run on many threads at once (each on its own
+// connection, in one snapshot); Write calls are serialized.
+class Database {
+ public:
+  virtual ~Database() = default;
+  // Runs `fn` in one read transaction (one snapshot).
+  virtual absl::Status Read(absl::FunctionRef<absl::Status(Repository&)> fn) = 0;
+  // Runs `fn` in one write transaction, committed only if `fn` returns OK.
+  // Returns FailedPrecondition if the database was opened read-only.
+  virtual absl::Status Write(absl::FunctionRef<absl::Status(Repository&)> fn) = 0;
+};
+
+}  // namespace omnictx::storage
+
+#endif  // OMNICTX_STORAGE_REPOSITORY_H_

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The SQLite Database: one writer connection behind a mutex and a pool of
+// reader connections, all on one WAL-mode file.
+#ifndef OMNICTX_STORAGE_SQLITE_SQLITE_DATABASE_H_
+#define OMNICTX_STORAGE_SQLITE_SQLITE_DATABASE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "omnictx/options.h"
+#include "storage/repository.h"
+#include "storage/sqlite/connection.h"
+
+namespace omnictx::storage::sqlite {
+
+class SqliteDatabase final : public Database {
+ public:
+  // Checks the path, creates the file (mode 0600) if asked, switches it to
+  // WAL and migrates it. Returns InvalidArgument for an empty path, a
+  // "file:" URI or a symbolic link; NotFound if missing and not to be
+  // created; FailedPrecondition if it is not an omnictx database or is
+  // newer than this build; DataLoss if corrupt.
+  static absl::StatusOr<std::unique_ptr<SqliteDatabase>> Open(std::string_view path,
+                                                              const Options& options);
+
+  absl::Status Read(absl::FunctionRef<absl::Status(Repository&)> fn) override;
+  absl::Status Write(absl::FunctionRef<absl::Status(Repository&)> fn) override;
+
+ private:
+  SqliteDatabase(std::string path, ConnectionOptions reader_options, int max_readers)
+      : path_(std::move(path)), reader_options_(reader_options), max_readers_(max_readers) {}
+
+  // Leases a reader connection, opening one if the pool is not full.
+  absl::StatusOr<std::unique_ptr<Connection>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+
+  const std::string path_;
+  const ConnectionOptions reader_options_;
+  const int max_readers_;
+
+  absl::Mutex write_mu_;
+  std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);  // null if read-only
+
+  absl::Mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(pool_mu_);
+  int open_readers_ ABSL_GUARDED_BY(pool_mu_) = 0;
+};
+
+}  // namespace omnictx::storage::sqlite
+
+#endif  // OMNICTX_STORAGE_SQLITE_SQLITE_DATABASE_H_

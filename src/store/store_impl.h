@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The Store behind the public interface. Each public call validates its
+// input first (nothing is written for bad input), then runs as one
+// Database::Read or Database::Write transaction. The methods are split by
+// concern across store_*.cc.
+#ifndef OMNICTX_STORE_STORE_IMPL_H_
+#define OMNICTX_STORE_STORE_IMPL_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "journey/definition.h"
+#include "omnictx/store.h"
+#include "storage/repository.h"
+
+namespace omnictx::internal {
+
+class StoreImpl final : public Store {
+ public:
+  StoreImpl(Options options, std::unique_ptr<storage::Database> db);
+
+  // Customers and identities (store_customers.cc).
+  absl::StatusOr<Customer> UpsertCustomer(const Customer& customer) override;
+  absl::StatusOr<Customer> GetCustomer(std::string_view customer_id) override;
+  absl::StatusOr<Identity> LinkIdentity(std::string_view customer_id,
+                                        const Identity& identity) override;
+  absl::Status UnlinkIdentity(const Identity& identity) override;
+  absl::StatusOr<std::optional<std::string>> Resolve(const Identity& identity) override;
+  absl::StatusOr<Identity> Normalize(const Identity& identity) const override;
+  absl::Status RegisterTouchpoint(const Touchpoint& touchpoint) override;
+  absl::StatusOr<std::vector<Touchpoint>> ListTouchpoints() override;
+
+  // Interactions (store_interactions.cc).
+  absl::StatusOr<int64_t> Record(const Interaction& interaction) override;
+  absl::StatusOr<std::vector<int64_t>> RecordBatch(
+      std::span<const Interaction> interactions) override;
+  absl::StatusOr<Interaction> GetInteraction(int64_t interaction_id) override;
+  absl::StatusOr<TimelinePage> Timeline(std::string_view customer_id,
+                                        const TimelineQuery& query) override;
+
+  // Journeys (store_journeys.cc).
+  absl::StatusOr<Journey> DefineJourney(const Journey& journey) override;
+  absl::StatusOr<Journey> GetJourney(std::string_view key, int32_t version) override;
+  absl::StatusOr<std::vector<Journey>> ListJourneys() override;
+  absl::StatusOr<JourneyInstance> StartJourney(std::string_view customer_id,
+                                               std::string_view journey_key,
+                                               int64_t interaction_id) override;
+  absl::StatusOr<JourneyInstance> AdvanceJourney(int64_t instance_id, std::string_view to_step,
+                                                 int64_t interaction_id) override;
+  absl::StatusOr<JourneyInstance> EndJourney(int64_t instance_id,
+                                             v1::JourneyStatus status) override;
+  absl::StatusOr<JourneyInstance> GetJourneyInstance(int64_t instance_id) override;
+  absl::StatusOr<std::vector<JourneyInstance>> ListJourneyInstances(
+      std::string_view customer_id) override;
+  absl::StatusOr<std::vector<StalledJourney>> Stalled(absl::Time now) override;
+  absl::StatusOr<std::vector<std::string>> FindCustomers(const FindCustomersQuery& query) override;
+
+  // Cases (store_cases.cc).
+  absl::StatusOr<Case> OpenCase(const Case& c) override;
+  absl::StatusOr<Case> AssignCase(int64_t case_id, std::string_view owner_agent) override;
+  absl::StatusOr<Case> SetCaseStatus(int64_t case_id, v1::CaseStatus status) override;
+  absl::StatusOr<Case> GetCase(int64_t case_id) override;
+  absl::StatusOr<std::vector<Case>> ListCases(std::string_view customer_id) override;
+
+  // Context (store_lookup.cc).
+  absl::StatusOr<Context> Lookup(const LookupRequest& request) override;
+
+  // Maintenance (store_impl.cc).
+  absl::Status Check() override;
+  absl::StatusOr<int> FileSchemaVersion() override;
+
+  // ---- Shared helpers for the store_*.cc files ----
+
+  absl::Time Now() const { return clock_->Now(); }
+  storage::Database& db() { return *db_; }
+
+  // Returns the active customer row for `id`. Returns InvalidArgument for a
+  // malformed id; NotFound if unknown or merged away (naming the
+  // survivor); FailedPrecondition "customer erased".
+  absl::StatusOr<storage::CustomerRow> ActiveCustomer(storage::Repository& repo,
+                                                      std::string_view id);
+
+  // Returns the compiled definition of (key, version), reading it once.
+  absl::StatusOr<std::shared_ptr<const journey::Definition>> Definition(
+      storage::Repository& repo, const std::string& key, int32_t version);
+
+  // Moves an instance to `to_step` at `at` (the transition check already
+  // done by the caller) and records the transition.
+  absl::Status ApplyTransition(storage::Repository& repo, const journey::Definition& def,
+                               JourneyInstance* instance, std::string_view to_step,
+                               absl::Time at, const v1::Channel& channel,
+                               int64_t interaction_id);
+
+  // When an interaction names a journey step (or happens at a touchpoint of
+  // a step) that an active instance of the customer may move to, advances
+  // that instance and sets interaction->journey_instance_id. A step that is
+  // not an allowed move leaves the journey as it is: the interaction is
+  // still history. Returns NotFound if a given instance does not belong to
+  // the customer.
+  absl::Status AdvanceFromInteraction(storage::Repository& repo, int64_t customer_key,
+                                      Interaction* interaction);
+
+  // Records one validated interaction inside a write transaction.
+  absl::StatusOr<int64_t> RecordIn(storage::Repository& repo, const Interaction& interaction);
+
+ private:
+  const Options options_;
+  std::shared_ptr<Clock> clock_;
+  std::unique_ptr<storage::Database> db_;
+
+  // Definitions never change once stored, so the cache needs no
+  // invalidation, even with other processes writing.
+  absl::Mutex defs_mu_;
+  absl::flat_hash_map<std::pair<std::string, int32_t>,
+                      std::shared_ptr<const journey::Definition>>
+      defs_ ABSL_GUARDED_BY(defs_mu_);
+};
+
+// Completes a customer row for output: identities (with customer_id) and
+// the derived last-seen time and channel (store_customers.cc).
+absl::Status FillCustomer(storage::Repository& repo, storage::CustomerRow* row);
+
+// Validation shared by the store files (store_validate.cc).
+absl::Status ValidateCustomerId(std::string_view id);
+absl::Status ValidateProfile(const Customer& customer);
+absl::Status ValidateInteraction(const Interaction& interaction, absl::Time now);
+absl::Status ValidateTouchpoint(const Touchpoint& touchpoint);
+absl::Status ValidateChannel(std::string_view field, const v1::Channel& channel);
+absl::Status ValidateCase(const Case& c);
+
+}  // namespace omnictx::internal
+
+#endif  // OMNICTX_STORE_STORE_IMPL_H_
