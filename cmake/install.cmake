@@ -95,7 +95,7 @@ set(OMNICTX_PC_REQUIRES
   "protobuf >= ${Protobuf_VERSION}"
   absl_status absl_statusor absl_time absl_synchronization absl_strings)
 set(OMNICTX_PC_REQUIRES_PRIVATE
-  sqlite3 absl_flat_hash_map absl_str_format absl_hash absl_function_ref)
+  sqlite3 libcrypto absl_flat_hash_map absl_str_format absl_hash absl_function_ref)
 set(OMNICTX_PC_LIBS_PRIVATE -lphonenumber ${CMAKE_THREAD_LIBS_INIT})
 if(OMNICTX_STATIC_LIBS)
   # No shared library records these: a plain `pkg-config --libs` must

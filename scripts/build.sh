@@ -27,7 +27,7 @@ fi
 
 # /usr/bin/python3 is Debian's interpreter, the one with pytest, protobuf
 # and pybind11; another python3 may come first on PATH.
-cmake -S "$root" -B "$build_dir" -G Ninja \
+cmake -S "$root" -B "$build_dir" -G Ninja --no-warn-unused-cli \
   -DOMNICTX_WERROR=ON \
   -DPython3_EXECUTABLE=/usr/bin/python3 \
   "$@" </dev/null

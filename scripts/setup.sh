@@ -10,7 +10,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config
-  libabsl-dev libprotobuf-dev protobuf-compiler libsqlite3-dev
+  libabsl-dev libprotobuf-dev protobuf-compiler libsqlite3-dev libssl-dev
   libphonenumber-dev
   catch2 libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-protobuf

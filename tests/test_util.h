@@ -140,7 +140,7 @@ T ParseTextProto(const std::string& text) {
 class ProtoEqualsMatcher : public Catch::MatcherBase<google::protobuf::Message> {
  public:
   ProtoEqualsMatcher(const google::protobuf::Message& expected, std::vector<std::string> ignore)
-      : expected_(expected.New()), ignore_(std::move(ignore)) {
+      : expected_(expected.New()), ignore_(std::move(ignore)) {  // shared: Catch copies matchers
     expected_->CopyFrom(expected);
   }
   bool match(const google::protobuf::Message& actual) const override {
@@ -160,7 +160,7 @@ class ProtoEqualsMatcher : public Catch::MatcherBase<google::protobuf::Message> 
   }
 
  private:
-  std::unique_ptr<google::protobuf::Message> expected_;
+  std::shared_ptr<google::protobuf::Message> expected_;
   std::vector<std::string> ignore_;
   mutable std::string last_report_;
 };

@@ -215,6 +215,10 @@ TEST_CASE("CheckKey allows letters, digits and _ . : -", "[validate]") {
           "touchpoint.key: bad key (allowed: letters, digits, _ . : -)");
     }
   }
+  SECTION("broken UTF-8 is reported as such") {
+    RequireInvalid(CheckKey("journey.key", Bytes({'a', 'b', 0xFF}), true),
+                   "journey.key: invalid UTF-8 at byte 2");
+  }
   SECTION("empty and too long") {
     RequireInvalid(CheckKey("journey.key", "", true), "journey.key: empty");
     REQUIRE(CheckKey("journey.key", std::string(64, 'k'), true).ok());
@@ -244,6 +248,10 @@ TEST_CASE("CheckAttributes enforces count, key and value limits",
       one[key] = "v";
       RequireInvalid(CheckAttributes("attributes", one), "attributes: bad key");
     }
+    Attributes broken;
+    broken[Bytes({'k', 0xFF})] = "v";
+    RequireInvalid(CheckAttributes("attributes", broken),
+                   "attributes: invalid UTF-8 at byte 1");
     attrs[std::string(64, 'k')] = "v";
     attrs["tier.level-2_x"] = "gold";
     REQUIRE(CheckAttributes("attributes", attrs).ok());

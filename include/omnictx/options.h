@@ -53,6 +53,54 @@ struct RoutingPolicy {
   std::map<std::string, int32_t> attribute_priority = {};
 };
 
+// A cap on how many identities of one kind may join one customer within a
+// window: stops shared devices and kiosks from merging strangers.
+struct IdentityKindLimit {
+  v1::IdentityKind kind = v1::IDENTITY_KIND_UNSPECIFIED;
+  int max_count = 0;
+  // Counted over identities linked within this window before now;
+  // absl::InfiniteDuration() counts every identity the customer has.
+  absl::Duration window = absl::InfiniteDuration();
+};
+
+// Guards on linking, stitching and merging identities. The defaults are
+// what a contact centre wants; each guard has a name that appears in the
+// FailedPrecondition it returns.
+struct IdentityPolicy {
+  // Guard "blocked_value": values that never link (compared after
+  // normalization, case-insensitively), such as a shop's own front-desk
+  // number. Built-in placeholders ("null", "undefined", "0", "unknown",
+  // "anonymous", "test@test.com", "0000000000", ...) are always refused as
+  // malformed input (InvalidArgument).
+  std::vector<std::string> blocked_values = {};
+  // Guard "kind_limit": at most 5 device ids and 10 cookies per week, and
+  // one CRM id and one user id per customer.
+  std::vector<IdentityKindLimit> limits = {
+      {v1::IDENTITY_KIND_DEVICE, 5, absl::Hours(24 * 7)},
+      {v1::IDENTITY_KIND_COOKIE, 10, absl::Hours(24 * 7)},
+      {v1::IDENTITY_KIND_CRM_ID, 1, absl::InfiniteDuration()},
+      {v1::IDENTITY_KIND_USER_ID, 1, absl::InfiniteDuration()},
+  };
+  // Stitch keeps the customer holding the highest-priority identity kind
+  // (first in this list); anonymous kinds (cookie, device) come last.
+  std::vector<v1::IdentityKind> priority = {
+      v1::IDENTITY_KIND_CRM_ID,  v1::IDENTITY_KIND_USER_ID,  v1::IDENTITY_KIND_ACCOUNT,
+      v1::IDENTITY_KIND_EMAIL,   v1::IDENTITY_KIND_PHONE,    v1::IDENTITY_KIND_MESSAGING,
+      v1::IDENTITY_KIND_SOCIAL,  v1::IDENTITY_KIND_DEVICE,   v1::IDENTITY_KIND_COOKIE,
+  };
+};
+
+// How long interactions are kept. Purge deletes older ones.
+struct RetentionPolicy {
+  // Maximum age per channel kind (e.g. {CHANNEL_KIND_WEB, 90 days}).
+  std::map<v1::ChannelKind, absl::Duration> max_age_by_channel = {};
+  // Maximum age per interaction kind (e.g. {"page_view", 30 days}); wins
+  // over the channel's when both apply.
+  std::map<std::string, absl::Duration> max_age_by_kind = {};
+  // Rows deleted per transaction, so lookups are never blocked for long.
+  int batch_size = 1000;
+};
+
 // Options for Store::Open.
 struct Options {
   // ---- Behaviour ----
@@ -67,6 +115,10 @@ struct Options {
   std::string default_region = {};
   // Routing rules for Lookup.
   RoutingPolicy routing = {};
+  // Guards on linking and merging identities.
+  IdentityPolicy identity = {};
+  // How long interactions are kept (Purge).
+  RetentionPolicy retention = {};
 
   // ---- Performance ----
   // How long a call waits for another process's write lock before
@@ -132,5 +184,36 @@ struct FindCustomersQuery {
 };
 
 }  // namespace omnictx
+
+// How a merge settles a profile field both customers have set.
+enum class FieldRule {
+  kKeepSurvivor,  // the survivor's value stays
+  kNewestWins,    // the value of the customer updated most recently
+  kExplicit,      // the value given in MergePolicy::explicit_values
+};
+
+// Per-field rules for a merge. Fields: "display_name", "language",
+// "preferred_channel", and "attributes.<key>" (or "attributes" for all).
+struct MergePolicy {
+  FieldRule default_rule = FieldRule::kKeepSurvivor;
+  std::map<std::string, FieldRule> rules = {};
+  std::map<std::string, std::string> explicit_values = {};
+};
+
+// Merge `absorbed_id` into `survivor_id`.
+struct MergeRequest {
+  std::string survivor_id = {};
+  std::string absorbed_id = {};
+  // Who asks: a user, a system or a rule name (no personal data).
+  std::string actor = {};
+  MergePolicy policy = {};
+};
+
+// Options for LinkIdentity.
+struct LinkOptions {
+  // Allow linking an identity of an erased customer (by default refused
+  // with FailedPrecondition so an event does not silently re-create them).
+  bool allow_erased = false;
+};
 
 #endif  // OMNICTX_OPTIONS_H_

@@ -69,9 +69,12 @@ class Store {
   // Returns the normalized identity.
   // Returns InvalidArgument if the value is malformed; NotFound if the
   // customer is unknown; AlreadyExists (naming the owner's id) if another
-  // customer owns the identity.
+  // customer owns the identity; FailedPrecondition naming the guard
+  // ("blocked_value", "kind_limit") if a guard refuses it, or "erased" if
+  // it belonged to an erased customer and options.allow_erased is false.
   [[nodiscard]] virtual absl::StatusOr<Identity> LinkIdentity(
-      std::string_view customer_id, const Identity& identity) = 0;
+      std::string_view customer_id, const Identity& identity,
+      const LinkOptions& options = {}) = 0;
 
   // Removes an identity from whoever owns it.
   // Returns InvalidArgument if malformed; NotFound if nobody owns it.
@@ -221,6 +224,77 @@ class Store {
   // are given, or the identity is malformed.
   [[nodiscard]] virtual absl::StatusOr<Context> Lookup(
       const LookupRequest& request) = 0;
+
+  // ---- Identity resolution: stitch, merge, unmerge ----
+
+  // Moves everything of `request.absorbed_id` (identities, interactions,
+  // journey instances, cases, attributes, consents) to the survivor in one
+  // transaction, settles conflicting profile fields by the policy, marks
+  // the absorbed customer MERGED and returns the merge record. Two active
+  // instances of the same journey: the more advanced stays, the other ends
+  // as MERGED.
+  // Returns InvalidArgument if the ids are equal, empty or the actor is
+  // missing; NotFound if either customer is unknown or already merged;
+  // FailedPrecondition if either is erased or a guard ("kind_limit")
+  // refuses; ResourceExhausted if it would move more than
+  // Limits::kMaxMergeRows rows.
+  [[nodiscard]] virtual absl::StatusOr<MergeRecord> Merge(const MergeRequest& request) = 0;
+
+  // Returns what Merge would do (dry_run set, id 0) and writes nothing.
+  // Returns Merge's errors.
+  [[nodiscard]] virtual absl::StatusOr<MergeRecord> PreviewMerge(
+      const MergeRequest& request) = 0;
+
+  // Undoes a merge: the absorbed customer comes back with its identities,
+  // its own interactions, journey instances, cases and profile; what was
+  // recorded on the survivor after the merge stays there, except
+  // interactions that came through (`via`) an identity given back.
+  // Returns NotFound if unknown; FailedPrecondition if already undone, or
+  // if a later merge depends on it (naming the merge to undo first).
+  [[nodiscard]] virtual absl::StatusOr<MergeRecord> Unmerge(int64_t merge_id,
+                                                           std::string_view actor) = 0;
+
+  // Returns the merges a customer took part in (either side), newest first.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<MergeRecord>> ListMerges(
+      std::string_view customer_id) = 0;
+
+  // An anonymous visitor identified themselves: merges the customer that
+  // owns `anonymous` (a cookie or device id) into the one that owns
+  // `known`, keeping whichever holds the higher-priority identity kind
+  // (IdentityPolicy::priority). When nobody owns `known` yet it is linked
+  // to the anonymous customer instead. Returns the merge, or nullopt when
+  // nothing had to be merged.
+  // Returns NotFound if nobody owns `anonymous`; Merge's errors otherwise.
+  [[nodiscard]] virtual absl::StatusOr<std::optional<MergeRecord>> Stitch(
+      const Identity& anonymous, const Identity& known, std::string_view actor) = 0;
+
+  // ---- Erasure, retention, consent ----
+
+  // Erases a customer's personal data in one transaction: identities are
+  // deleted (a keyed hash of each is kept as a tombstone), the profile is
+  // emptied and the id replaced, interaction summaries, attributes,
+  // external ids and agent ids and case subjects are scrubbed (anonymous
+  // counts stay for metrics), merge records naming the customer are
+  // forgotten, and the WAL is checkpointed so no copy stays in the file.
+  // Returns NotFound if unknown; FailedPrecondition if already erased or
+  // merged away (erase the survivor).
+  [[nodiscard]] virtual absl::StatusOr<ErasureReceipt> Erase(std::string_view customer_id,
+                                                            std::string_view actor) = 0;
+
+  // Deletes interactions older than the retention policy allows at `now`,
+  // in batches of RetentionPolicy::batch_size rows per transaction.
+  // Returns the number deleted.
+  [[nodiscard]] virtual absl::StatusOr<int64_t> Purge(absl::Time now) = 0;
+
+  // Records a consent decision (grant, deny, revoke) for a purpose and
+  // channel, replacing the previous one, and audits it. Returns the customer.
+  // Returns InvalidArgument for a bad purpose or state; NotFound if unknown.
+  [[nodiscard]] virtual absl::StatusOr<Customer> SetConsent(std::string_view customer_id,
+                                                           const Consent& consent,
+                                                           std::string_view actor) = 0;
+
+  // Returns audit entries, newest first (at most `limit`, 1 to 10000).
+  [[nodiscard]] virtual absl::StatusOr<std::vector<AuditEntry>> ListAudit(int limit = 100) = 0;
 
   // ---- Maintenance ----
 

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "omnictx/v1/context.pb.h"
 #include "omnictx/v1/journey.pb.h"
+#include "omnictx/v1/merge.pb.h"
 #include "omnictx/v1/model.pb.h"
 
 namespace omnictx {
@@ -33,6 +34,10 @@ using Context = v1::Context;
 using RoutingHint = v1::RoutingHint;
 using Suggestion = v1::Suggestion;
 using StalledJourney = v1::StalledJourney;
+using MergeRecord = v1::MergeRecord;
+using FieldChoice = v1::FieldChoice;
+using AuditEntry = v1::AuditEntry;
+using ErasureReceipt = v1::ErasureReceipt;
 
 // Channel kinds for call sites: `.channel = omnictx::Channel::kIvr`.
 enum class Channel {
@@ -110,6 +115,10 @@ struct Limits {
   static constexpr size_t kMaxJourneySteps = 100;
   static constexpr size_t kMaxRecent = 200;              // LookupRequest::recent_limit
   static constexpr size_t kMaxTimelinePage = 1000;
+  // Rows one merge may move (identities + interactions + instances + cases);
+  // a larger merge is refused with ResourceExhausted.
+  static constexpr size_t kMaxMergeRows = 100000;
+  static constexpr size_t kMaxActorBytes = 128;
   // How far in the future an occurred_at may be (clock skew allowance).
   static constexpr absl::Duration kMaxFutureSkew = absl::Hours(24);
 };

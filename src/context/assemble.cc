@@ -57,8 +57,9 @@ void AddSuggestions(const Loaded& loaded, const Context& ctx, Context* out) {
     auto it = loaded.stalled_outbound.find(a.instance_id());
     if (it != loaded.stalled_outbound.end()) {
       s->set_interaction_id(it->second.id());
-      internal::StrAppend(&text, " after ", ChannelName(it->second.channel().kind()), " ",
-                      it->second.touchpoint().empty() ? it->second.kind() : it->second.touchpoint());
+      internal::StrAppend(&text, " after ",
+                          it->second.touchpoint().empty() ? it->second.kind()
+                                                          : it->second.touchpoint());
     }
     s->set_text(text);
   }

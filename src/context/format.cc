@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "omnictx/context_format.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -11,9 +13,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "omnictx/context_format.h"
 #include "util/proto_json.h"
 #include "util/status_macros.h"
+#include "util/strings.h"
 
 namespace omnictx {
 namespace {
@@ -24,10 +26,6 @@ namespace {
 // the documented kMaxFlatMapBytes bound true even then: 27 keys of at most
 // 1 KiB each, plus their names, fit in 32 KiB.
 constexpr size_t kMaxFlatValueBytes = 1024;
-
-// Abseil 20220623 does not alias absl::string_view to std::string_view, and
-// StrCat/StrJoin only take the former; the public name functions return std.
-absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
 
 std::string Capped(std::string_view value) {
   if (value.size() <= kMaxFlatValueBytes) return std::string(value);
@@ -98,7 +96,9 @@ absl::string_view ConsentStateName(v1::ConsentState state) {
 // A channel name, or "" for no channel: an absent value reads as empty in
 // an IVR variable rather than as the word "unspecified".
 absl::string_view ChannelOrEmpty(v1::ChannelKind kind) {
-  return kind == v1::CHANNEL_KIND_UNSPECIFIED ? "" : Absl(ChannelName(kind));
+  return kind == v1::CHANNEL_KIND_UNSPECIFIED
+             ? ""
+             : internal::Absl(ChannelName(kind));
 }
 
 // Whole minutes, never negative: a small clock skew between the door and the
@@ -201,8 +201,8 @@ std::string WhoLine(const Context& ctx) {
 }
 
 std::string MatchedLine(const Identity& id) {
-  std::string line =
-      absl::StrCat("Matched: ", Absl(IdentityKindName(id.kind())), " ");
+  std::string line = absl::StrCat(
+      "Matched: ", internal::Absl(IdentityKindName(id.kind())), " ");
   if (!id.platform().empty()) absl::StrAppend(&line, id.platform(), ":");
   absl::StrAppend(&line, id.value());
   return line;

@@ -9,16 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "util/status_macros.h"
+#include "util/strings.h"
 #include "util/validate.h"
 
 namespace omnictx::journey {
 namespace {
 
 using StepIndexMap = absl::flat_hash_map<std::string, int>;
-
-// Abseil 20220623 does not alias absl::string_view to std::string_view, and
-// the map's transparent lookup only takes the former.
-absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
 
 absl::Status StepError(const JourneyStep& step, absl::string_view problem) {
   return absl::InvalidArgumentError(
@@ -195,7 +192,7 @@ const JourneyStep* Definition::FindStep(std::string_view key) const {
 }
 
 int Definition::StepIndex(std::string_view key) const {
-  const auto it = index_.find(Absl(key));
+  const auto it = index_.find(internal::Absl(key));
   return it == index_.end() ? -1 : it->second;
 }
 

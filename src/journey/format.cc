@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "omnictx/journey_format.h"
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -10,7 +12,6 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
-#include "omnictx/journey_format.h"
 #include "util/proto_json.h"
 #include "util/status_macros.h"
 

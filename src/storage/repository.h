@@ -11,10 +11,12 @@
 #define OMNICTX_STORAGE_REPOSITORY_H_
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -56,6 +58,20 @@ struct CaseRow {
 struct TimelineCursor {
   int64_t occurred_us = 0;
   int64_t id = 0;
+};
+
+// Where a retention scan stands, in (time, customer, id) order.
+struct ScanPosition {
+  int64_t occurred_us = std::numeric_limits<int64_t>::min();
+  int64_t customer_key = 0;
+  int64_t id = 0;
+};
+
+// What retention needs to know of an old interaction.
+struct OldInteraction {
+  ScanPosition position;
+  v1::ChannelKind channel = v1::CHANNEL_KIND_UNSPECIFIED;
+  std::string kind;
 };
 
 // Typed reads and writes. Every method runs inside the transaction the
@@ -149,6 +165,49 @@ class Repository {
   virtual absl::StatusOr<std::vector<CaseRow>> ListCases(int64_t customer_key,
                                                          bool open_only) = 0;
 
+  // ---- Merges, erasure, audit (sqlite_repository_merge.cc) ----
+  // Sets status and merged_into (0: none) and stamps updated_at.
+  virtual absl::Status SetCustomerStatus(int64_t key, v1::CustomerStatus status,
+                                         int64_t merged_into, absl::Time now) = 0;
+  virtual absl::Status MoveIdentity(const Identity& identity, int64_t to_key) = 0;
+  // Identities of `kind` linked to the customer at or after `since`.
+  virtual absl::StatusOr<int64_t> CountIdentities(int64_t customer_key, v1::IdentityKind kind,
+                                                  absl::Time since) = 0;
+  virtual absl::StatusOr<std::vector<int64_t>> ListInteractionIds(int64_t customer_key) = 0;
+  virtual absl::Status MoveInteraction(int64_t id, int64_t to_key) = 0;
+  virtual absl::Status MoveInstance(int64_t id, int64_t to_key) = 0;
+  virtual absl::Status MoveCase(int64_t id, int64_t to_key) = 0;
+  // Stores a merge record; returns its id.
+  virtual absl::StatusOr<int64_t> InsertMerge(int64_t survivor_key, int64_t absorbed_key,
+                                              const MergeRecord& record) = 0;
+  virtual absl::Status UpdateMerge(int64_t id, const MergeRecord& record) = 0;
+  // Returns a merge with its survivor and absorbed keys.
+  virtual absl::StatusOr<std::optional<std::tuple<MergeRecord, int64_t, int64_t>>> GetMerge(
+      int64_t id) = 0;
+  // Merges naming the customer on either side, newest first.
+  virtual absl::StatusOr<std::vector<MergeRecord>> ListMerges(int64_t customer_key) = 0;
+  // The id of the merge (not undone) that absorbed this customer, if any.
+  virtual absl::StatusOr<std::optional<int64_t>> MergeThatAbsorbed(int64_t customer_key) = 0;
+  // Deletes every merge record naming the customer; returns how many.
+  virtual absl::StatusOr<int64_t> DeleteMerges(int64_t customer_key) = 0;
+  // Replaces an interaction's body and clears its external id.
+  virtual absl::Status ScrubInteraction(int64_t id, const Interaction& body) = 0;
+  // Empties the subject of every case of the customer; returns how many.
+  virtual absl::StatusOr<int64_t> ScrubCases(int64_t customer_key) = 0;
+  // Replaces id and profile of an erased customer.
+  virtual absl::Status EraseCustomerRow(int64_t key, std::string_view new_id, absl::Time now) = 0;
+  // The per-file secret that keys tombstone hashes (created on first use).
+  virtual absl::StatusOr<std::string> TombstoneSecret() = 0;
+  virtual absl::Status InsertTombstone(std::string_view digest, absl::Time now) = 0;
+  virtual absl::StatusOr<bool> HasTombstone(std::string_view digest) = 0;
+  virtual absl::StatusOr<int64_t> InsertAudit(const AuditEntry& entry) = 0;
+  virtual absl::StatusOr<std::vector<AuditEntry>> ListAudit(int limit) = 0;
+  // Up to `limit` interactions older than `before`, oldest first, strictly
+  // after `after` (for the first batch, a default ScanPosition).
+  virtual absl::StatusOr<std::vector<OldInteraction>> ScanOldInteractions(
+      absl::Time before, const ScanPosition& after, int limit) = 0;
+  virtual absl::Status DeleteInteraction(int64_t id) = 0;
+
   // ---- Maintenance ----
   virtual absl::Status CheckIntegrity() = 0;
   virtual absl::StatusOr<int> SchemaVersion() = 0;
@@ -166,6 +225,10 @@ class Database {
   // Runs `fn` in one write transaction, committed only if `fn` returns OK.
   // Returns FailedPrecondition if the database was opened read-only.
   virtual absl::Status Write(absl::FunctionRef<absl::Status(Repository&)> fn) = 0;
+  // Copies the WAL into the database and truncates it, so data deleted by
+  // committed transactions leaves no copy in the -wal file. Returns
+  // Unavailable if readers kept it from completing.
+  virtual absl::Status CheckpointTruncate() = 0;
 };
 
 }  // namespace omnictx::storage

@@ -2,6 +2,7 @@
 //
 // Customers, identities and touchpoints.
 #include "util/strings.h"
+#include "absl/strings/match.h"
 #include "identity/normalize.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -86,22 +87,41 @@ absl::StatusOr<Identity> StoreImpl::Normalize(const Identity& identity) const {
   return identity::Normalize(identity, options_.default_region);
 }
 
+absl::Status StoreImpl::LinkIn(storage::Repository& repo, std::string_view customer_id,
+                              const Identity& id, const LinkOptions& options) {
+  OMNICTX_ASSIGN_OR_RETURN(storage::CustomerRow row, ActiveCustomer(repo, customer_id));
+  OMNICTX_ASSIGN_OR_RETURN(std::optional<int64_t> owner, repo.FindIdentityOwner(id));
+  if (owner) {
+    if (*owner == row.key) return absl::OkStatus();
+    OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> other,
+                             repo.FindCustomerByKey(*owner));
+    return absl::AlreadyExistsError(StrCat("identity: already linked to customer ",
+                                           other ? other->customer.id() : "?"));
+  }
+  for (const std::string& blocked : options_.identity.blocked_values) {
+    if (absl::EqualsIgnoreCase(Absl(blocked), Absl(id.value()))) {
+      return absl::FailedPreconditionError("guard blocked_value: this identity value never links");
+    }
+  }
+  OMNICTX_RETURN_IF_ERROR(CheckKindLimits(repo, row.key, 0, id.kind(), 1));
+  if (!options.allow_erased) {
+    OMNICTX_ASSIGN_OR_RETURN(std::string digest, TombstoneDigest(repo, id));
+    OMNICTX_ASSIGN_OR_RETURN(bool erased, repo.HasTombstone(digest));
+    if (erased) {
+      return absl::FailedPreconditionError(
+          "identity: belongs to an erased customer (LinkOptions.allow_erased re-creates)");
+    }
+  }
+  return repo.InsertIdentity(row.key, id, Now());
+}
+
 absl::StatusOr<Identity> StoreImpl::LinkIdentity(std::string_view customer_id,
-                                                 const Identity& identity) {
+                                                 const Identity& identity,
+                                                 const LinkOptions& options) {
   OMNICTX_RETURN_IF_ERROR(ValidateCustomerId(customer_id));
   OMNICTX_ASSIGN_OR_RETURN(Identity id, Normalize(identity));
-  const absl::Time now = Now();
-  OMNICTX_RETURN_IF_ERROR(db_->Write([&](storage::Repository& repo) -> absl::Status {
-    OMNICTX_ASSIGN_OR_RETURN(storage::CustomerRow row, ActiveCustomer(repo, customer_id));
-    OMNICTX_ASSIGN_OR_RETURN(std::optional<int64_t> owner, repo.FindIdentityOwner(id));
-    if (owner) {
-      if (*owner == row.key) return absl::OkStatus();
-      OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> other,
-                               repo.FindCustomerByKey(*owner));
-      return absl::AlreadyExistsError(internal::StrCat(
-          "identity: already linked to customer ", other ? other->customer.id() : "?"));
-    }
-    return repo.InsertIdentity(row.key, id, now);
+  OMNICTX_RETURN_IF_ERROR(db_->Write([&](storage::Repository& repo) {
+    return LinkIn(repo, customer_id, id, options);
   }));
   id.set_customer_id(std::string(customer_id));
   return id;

@@ -28,7 +28,8 @@ class StoreImpl final : public Store {
   absl::StatusOr<Customer> UpsertCustomer(const Customer& customer) override;
   absl::StatusOr<Customer> GetCustomer(std::string_view customer_id) override;
   absl::StatusOr<Identity> LinkIdentity(std::string_view customer_id,
-                                        const Identity& identity) override;
+                                        const Identity& identity,
+                                        const LinkOptions& options) override;
   absl::Status UnlinkIdentity(const Identity& identity) override;
   absl::StatusOr<std::optional<std::string>> Resolve(const Identity& identity) override;
   absl::StatusOr<Identity> Normalize(const Identity& identity) const override;
@@ -70,6 +71,23 @@ class StoreImpl final : public Store {
   // Context (store_lookup.cc).
   absl::StatusOr<Context> Lookup(const LookupRequest& request) override;
 
+  // Merges (store_merge.cc, store_unmerge.cc).
+  absl::StatusOr<MergeRecord> Merge(const MergeRequest& request) override;
+  absl::StatusOr<MergeRecord> PreviewMerge(const MergeRequest& request) override;
+  absl::StatusOr<MergeRecord> Unmerge(int64_t merge_id, std::string_view actor) override;
+  absl::StatusOr<std::vector<MergeRecord>> ListMerges(std::string_view customer_id) override;
+  absl::StatusOr<std::optional<MergeRecord>> Stitch(const Identity& anonymous,
+                                                    const Identity& known,
+                                                    std::string_view actor) override;
+
+  // Erasure, retention and consent (store_erase.cc).
+  absl::StatusOr<ErasureReceipt> Erase(std::string_view customer_id,
+                                       std::string_view actor) override;
+  absl::StatusOr<int64_t> Purge(absl::Time now) override;
+  absl::StatusOr<Customer> SetConsent(std::string_view customer_id, const Consent& consent,
+                                      std::string_view actor) override;
+  absl::StatusOr<std::vector<AuditEntry>> ListAudit(int limit) override;
+
   // Maintenance (store_impl.cc).
   absl::Status Check() override;
   absl::StatusOr<int> FileSchemaVersion() override;
@@ -104,6 +122,32 @@ class StoreImpl final : public Store {
   // the customer.
   absl::Status AdvanceFromInteraction(storage::Repository& repo, int64_t customer_key,
                                       Interaction* interaction);
+
+  // Reads one side of a merge: NotFound if unknown or merged away,
+  // FailedPrecondition if erased.
+  absl::StatusOr<storage::CustomerRow> MergeSide(storage::Repository& repo, std::string_view id);
+
+  // Guard "kind_limit": refuses when the customer (plus `other_key`'s
+  // identities, or `adding` more of `adding_kind`) would exceed a limit of
+  // IdentityPolicy::limits. UNSPECIFIED `adding_kind` checks every limit.
+  absl::Status CheckKindLimits(storage::Repository& repo, int64_t customer_key,
+                               int64_t other_key, v1::IdentityKind adding_kind, int adding);
+
+  // Plans and (unless `dry_run`) applies a validated merge.
+  absl::StatusOr<MergeRecord> MergeIn(storage::Repository& repo, const MergeRequest& request,
+                                      bool dry_run);
+
+  // Appends an audit entry (no personal data in `detail`).
+  absl::Status Audit(storage::Repository& repo, std::string_view actor, std::string_view action,
+                     int64_t customer_key, std::string_view detail);
+
+  // Links a normalized identity inside a write transaction, applying the
+  // guards (blocked_value, kind_limit, tombstones of erased customers).
+  absl::Status LinkIn(storage::Repository& repo, std::string_view customer_id,
+                      const Identity& id, const LinkOptions& options);
+
+  // The keyed hash under which an erased identity is remembered.
+  absl::StatusOr<std::string> TombstoneDigest(storage::Repository& repo, const Identity& id);
 
   // Records one validated interaction inside a write transaction.
   absl::StatusOr<int64_t> RecordIn(storage::Repository& repo, const Interaction& interaction);

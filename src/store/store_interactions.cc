@@ -38,6 +38,11 @@ absl::StatusOr<int64_t> StoreImpl::RecordIn(storage::Repository& repo, const Int
     }
   }
   Interaction row = in;
+  if (row.has_via()) {
+    absl::StatusOr<Identity> via = Normalize(row.via());
+    if (!via.ok()) return absl::InvalidArgumentError(StrCat("via: ", via.status().message()));
+    *row.mutable_via() = *std::move(via);
+  }
   if (row.case_id() != 0) {
     OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CaseRow> c, repo.GetCase(row.case_id()));
     if (!c) return absl::NotFoundError(internal::StrCat("case_id: no such case ", row.case_id()));

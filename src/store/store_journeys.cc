@@ -119,6 +119,13 @@ absl::Status StoreImpl::AdvanceFromInteraction(storage::Repository& repo, int64_
           break;
         }
       }
+      // Or the current step's own touchpoint (the click on the email that
+      // started the journey): activity in the journey, without a move.
+      const JourneyStep* here = def->FindStep(inst.current_step());
+      if (to.empty() && std::find(here->touchpoints().begin(), here->touchpoints().end(),
+                                  interaction->touchpoint()) != here->touchpoints().end()) {
+        to = inst.current_step();
+      }
     }
     if (to.empty() || def->FindStep(to) == nullptr) continue;
     if (to == inst.current_step()) {

@@ -2,6 +2,7 @@
 //
 // Boundary validation of every entity a caller hands the store. Messages
 // name the field and the limit, never the value.
+#include "absl/strings/ascii.h"
 #include "util/strings.h"
 #include "google/protobuf/descriptor.h"
 #include "store/store_impl.h"
@@ -11,12 +12,26 @@
 namespace omnictx::internal {
 namespace {
 
-// Returns InvalidArgument unless `value` is a defined number of `Enum`.
+// Lists an enum's values after UNSPECIFIED as lower-case names without the
+// type prefix: "CONSENT_STATE_GRANTED" -> "granted".
+std::string AllowedValues(const google::protobuf::EnumDescriptor* d) {
+  const size_t prefix = d->value(0)->name().size() - std::string_view("UNSPECIFIED").size();
+  std::string out;
+  for (int i = 1; i < d->value_count(); ++i) {
+    internal::StrAppend(&out, i > 1 ? ", " : "",
+                        absl::AsciiStrToLower(d->value(i)->name().substr(prefix)));
+  }
+  return out;
+}
+
+// Returns InvalidArgument unless `value` is a defined number of `Enum`. The
+// message lists what is allowed and never echoes the number.
 template <typename Enum>
 absl::Status CheckEnum(std::string_view field, int value, const google::protobuf::EnumDescriptor* d,
                        bool allow_unspecified) {
   if (d->FindValueByNumber(value) == nullptr || (!allow_unspecified && value == 0)) {
-    return absl::InvalidArgumentError(internal::StrCat(field, ": unknown value ", value));
+    return absl::InvalidArgumentError(
+        internal::StrCat(field, ": unknown (allowed: ", AllowedValues(d), ")"));
   }
   return absl::OkStatus();
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/util/json_util.h"
+#include "util/strings.h"
 
 namespace omnictx::internal {
 namespace {
@@ -91,9 +92,7 @@ absl::StatusOr<std::string> MessageToJson(
 absl::Status JsonToMessage(std::string_view json, std::string_view what,
                            bool ignore_unknown,
                            google::protobuf::Message* message) {
-  // Abseil 20220623 does not alias absl::string_view to std::string_view,
-  // and StrCat only takes the former.
-  const absl::string_view label(what.data(), what.size());
+  const absl::string_view label = Absl(what);
   message->Clear();
   if (TooDeep(json)) {
     return absl::InvalidArgumentError(

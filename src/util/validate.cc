@@ -142,6 +142,8 @@ absl::Status CheckKey(std::string_view field, std::string_view value,
   if (value.size() > Limits::kMaxKeyBytes) {
     return TooLong(field, value.size(), Limits::kMaxKeyBytes);
   }
+  // Broken UTF-8 is reported as such (bad-inputs row 15), not as a bad key.
+  if (absl::Status s = CheckUtf8(field, value); !s.ok()) return s;
   for (char c : value) {
     if (!IsAttributeKeyChar(c) && c != ':') {
       return Invalid(field, "bad key (allowed: letters, digits, _ . : -)");
@@ -165,6 +167,7 @@ absl::Status CheckAttributes(
     if (key.empty() || key.size() > Limits::kMaxAttributeKeyBytes) {
       return Invalid(field, "bad key");
     }
+    if (absl::Status s = CheckUtf8(field, key); !s.ok()) return s;
     for (char c : key) {
       if (!IsAttributeKeyChar(c)) return Invalid(field, "bad key");
     }

@@ -44,6 +44,7 @@ absl::Status CheckName(std::string_view field, std::string_view value,
 // Checks a machine key (touchpoint, kind, journey and step keys): non-empty
 // when `required`, at most Limits::kMaxKeyBytes, only [A-Za-z0-9_.:-].
 // Returns "<field>: empty" (only when `required`), "<field>: N bytes > 64",
+// "<field>: invalid UTF-8 at byte N",
 // "<field>: bad key (allowed: letters, digits, _ . : -)".
 absl::Status CheckKey(std::string_view field, std::string_view value,
                       bool required);
@@ -51,7 +52,8 @@ absl::Status CheckKey(std::string_view field, std::string_view value,
 // Checks an attribute map: at most Limits::kMaxAttributes entries, keys
 // 1..kMaxAttributeKeyBytes of [A-Za-z0-9_.-], values valid UTF-8 of at most
 // kMaxAttributeValueBytes with CheckText's control-character rule. All keys
-// are checked before any value; messages name neither.
+// are checked before any value; messages name neither. A key that is not
+// UTF-8 gets the UTF-8 message rather than "bad key".
 // Returns "<field>: more than 64 attributes", "<field>: bad key",
 // "<field>: value over 1024 bytes", "<field>: invalid UTF-8 at byte N",
 // "<field>: control character".

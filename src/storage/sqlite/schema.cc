@@ -116,8 +116,47 @@ CREATE INDEX interactions_by_journey_instance ON interactions(journey_instance_i
   WHERE journey_instance_id IS NOT NULL;
 )sql";
 
+// Version 2: identity resolution. Merge records keep what Unmerge needs;
+// tombstones are keyed hashes of erased identities; the audit trail holds
+// no personal data (customers by key only, no foreign key so it outlives
+// erasure).
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE merges(
+  id INTEGER PRIMARY KEY,
+  survivor_key INTEGER NOT NULL REFERENCES customers(key),
+  absorbed_key INTEGER NOT NULL REFERENCES customers(key),
+  merged_us INTEGER NOT NULL,
+  unmerged_us INTEGER,
+  record BLOB NOT NULL
+) STRICT;
+CREATE INDEX merges_by_survivor ON merges(survivor_key);
+CREATE INDEX merges_by_absorbed ON merges(absorbed_key);
+
+CREATE TABLE tombstones(
+  digest BLOB PRIMARY KEY,
+  erased_us INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE audit(
+  id INTEGER PRIMARY KEY,
+  at_us INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  customer_key INTEGER NOT NULL,
+  detail TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX interactions_by_time ON interactions(occurred_us);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
+    {2, kV2},
 };
 
 absl::StatusOr<int> ReadVersion(Connection* conn) {

@@ -162,4 +162,13 @@ absl::Status SqliteDatabase::Write(absl::FunctionRef<absl::Status(Repository&)> 
   return tx.Commit();
 }
 
+absl::Status SqliteDatabase::CheckpointTruncate() {
+  absl::MutexLock lock(&write_mu_);
+  if (writer_ == nullptr) return absl::FailedPreconditionError("store: opened read-only");
+  int rc = sqlite3_wal_checkpoint_v2(writer_->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                     nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteStatus(rc, "wal_checkpoint(TRUNCATE)", writer_->raw());
+  return absl::OkStatus();
+}
+
 }  // namespace omnictx::storage::sqlite

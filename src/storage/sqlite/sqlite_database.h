@@ -31,6 +31,7 @@ class SqliteDatabase final : public Database {
 
   absl::Status Read(absl::FunctionRef<absl::Status(Repository&)> fn) override;
   absl::Status Write(absl::FunctionRef<absl::Status(Repository&)> fn) override;
+  absl::Status CheckpointTruncate() override;
 
  private:
   SqliteDatabase(std::string path, ConnectionOptions reader_options, int max_readers)

@@ -71,6 +71,36 @@ class SqliteRepository final : public Repository {
   absl::Status TouchCase(int64_t id, absl::Time at) override;
   absl::StatusOr<std::vector<CaseRow>> ListCases(int64_t customer_key, bool open_only) override;
 
+  absl::Status SetCustomerStatus(int64_t key, v1::CustomerStatus status, int64_t merged_into,
+                                 absl::Time now) override;
+  absl::Status MoveIdentity(const Identity& identity, int64_t to_key) override;
+  absl::StatusOr<int64_t> CountIdentities(int64_t customer_key, v1::IdentityKind kind,
+                                          absl::Time since) override;
+  absl::StatusOr<std::vector<int64_t>> ListInteractionIds(int64_t customer_key) override;
+  absl::Status MoveInteraction(int64_t id, int64_t to_key) override;
+  absl::Status MoveInstance(int64_t id, int64_t to_key) override;
+  absl::Status MoveCase(int64_t id, int64_t to_key) override;
+  absl::StatusOr<int64_t> InsertMerge(int64_t survivor_key, int64_t absorbed_key,
+                                      const MergeRecord& record) override;
+  absl::Status UpdateMerge(int64_t id, const MergeRecord& record) override;
+  absl::StatusOr<std::optional<std::tuple<MergeRecord, int64_t, int64_t>>> GetMerge(
+      int64_t id) override;
+  absl::StatusOr<std::vector<MergeRecord>> ListMerges(int64_t customer_key) override;
+  absl::StatusOr<std::optional<int64_t>> MergeThatAbsorbed(int64_t customer_key) override;
+  absl::StatusOr<int64_t> DeleteMerges(int64_t customer_key) override;
+  absl::Status ScrubInteraction(int64_t id, const Interaction& body) override;
+  absl::StatusOr<int64_t> ScrubCases(int64_t customer_key) override;
+  absl::Status EraseCustomerRow(int64_t key, std::string_view new_id, absl::Time now) override;
+  absl::StatusOr<std::string> TombstoneSecret() override;
+  absl::Status InsertTombstone(std::string_view digest, absl::Time now) override;
+  absl::StatusOr<bool> HasTombstone(std::string_view digest) override;
+  absl::StatusOr<int64_t> InsertAudit(const AuditEntry& entry) override;
+  absl::StatusOr<std::vector<AuditEntry>> ListAudit(int limit) override;
+  absl::StatusOr<std::vector<OldInteraction>> ScanOldInteractions(absl::Time before,
+                                                                  const ScanPosition& after,
+                                                                  int limit) override;
+  absl::Status DeleteInteraction(int64_t id) override;
+
   absl::Status CheckIntegrity() override;
   absl::StatusOr<int> SchemaVersion() override;
 
