@@ -11,7 +11,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libabsl-dev libprotobuf-dev protobuf-compiler libsqlite3-dev libssl-dev
-  libphonenumber-dev
+  libphonenumber-dev nlohmann-json3-dev libcpp-httplib-dev
   catch2 libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-protobuf
   sqlite3
