@@ -14,8 +14,11 @@ packages=(
   libphonenumber-dev nlohmann-json3-dev libcpp-httplib-dev
   catch2 libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-protobuf
-  sqlite3
+  sqlite3 zlib1g-dev nodejs
 )
+# npm for the HTTP collector's end-to-end test. NodeSource's nodejs bundles
+# npm and conflicts with Debian's npm package, so ask for it only if absent.
+command -v npm >/dev/null || packages+=(npm)
 
 # dpkg-query lists only the packages it knows; keep those fully installed.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" \

@@ -15,7 +15,8 @@ add_test(NAME install_consumer
     ${CMAKE_CXX_COMPILER}
     ${CMAKE_INSTALL_LIBDIR}
     ${PROJECT_VERSION}
-    "${_omnictx_consumer_flags}")
+    "${_omnictx_consumer_flags}"
+    ${PROJECT_SOURCE_DIR}/README.md)
 set_tests_properties(install_consumer PROPERTIES
   LABELS install
   ENVIRONMENT "CMAKE_GENERATOR=${CMAKE_GENERATOR}"

@@ -6,6 +6,7 @@
 
 #include "omnictx/clock.h"      // IWYU pragma: export
 #include "omnictx/context_format.h"  // IWYU pragma: export
+#include "omnictx/ingest.h"      // IWYU pragma: export
 #include "omnictx/journey_format.h"  // IWYU pragma: export
 #include "omnictx/options.h"    // IWYU pragma: export
 #include "omnictx/store.h"      // IWYU pragma: export

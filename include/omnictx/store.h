@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "omnictx/ingest.h"
 #include "omnictx/options.h"
 #include "omnictx/types.h"
 
@@ -295,6 +296,29 @@ class Store {
 
   // Returns audit entries, newest first (at most `limit`, 1 to 10000).
   [[nodiscard]] virtual absl::StatusOr<std::vector<AuditEntry>> ListAudit(int limit = 100) = 0;
+
+  // ---- Ingest ----
+
+  // Imports JSON lines: each line is one Segment-spec message or a batch
+  // envelope {"batch":[...], "sentAt":...} (omnictx/ingest.h says what each
+  // message becomes). Blank lines are skipped. A refused message is listed
+  // in the report with its line (and batch index) while the rest goes in;
+  // with options.strict nothing goes in.
+  // Returns InvalidArgument if options.mapping_json or options.actor is
+  // malformed; FailedPrecondition if the store is read-only; Unavailable,
+  // DataLoss ... if the storage fails (without strict, the messages applied
+  // before the failure stay written).
+  [[nodiscard]] virtual absl::StatusOr<ImportReport> Import(
+      std::string_view json_lines, const ImportOptions& options = {}) = 0;
+
+  // Imports one HTTP request body as the Segment tracking API receives it;
+  // `route_type` is "batch" (or "import"), or the type implied by the route
+  // ("track" for /v1/track, ...), empty to read "type" from the message (a
+  // body with a "batch" array is then a batch). Errors carry line 0.
+  // Returns InvalidArgument if route_type is unknown; Import's errors.
+  [[nodiscard]] virtual absl::StatusOr<ImportReport> ImportBody(
+      std::string_view body, std::string_view route_type,
+      const ImportOptions& options = {}) = 0;
 
   // ---- Maintenance ----
 

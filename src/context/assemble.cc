@@ -29,18 +29,16 @@ v1::ActiveJourney MakeActive(const LoadedJourney& lj, absl::Time now) {
 
 // The latest activity in a journey: its last transition, or a later
 // interaction recorded against the instance.
-void LastActivity(const LoadedJourney& lj, const Loaded& loaded, JourneyView* view) {
+void LastActivity(const LoadedJourney& lj, JourneyView* view) {
   const JourneyInstance& inst = lj.instance;
   view->last_activity = FromProtoTime(inst.step_entered_at());
   if (inst.history_size() > 0) view->last_channel = inst.history(inst.history_size() - 1).channel();
-  for (const Interaction& i : loaded.recent) {
-    if (i.journey_instance_id() != inst.id()) continue;
-    absl::Time t = FromProtoTime(i.occurred_at());
+  if (const std::optional<Interaction>& i = lj.latest_interaction) {
+    absl::Time t = FromProtoTime(i->occurred_at());
     if (t >= view->last_activity) {
       view->last_activity = t;
-      view->last_channel = i.channel();
+      view->last_channel = i->channel();
     }
-    break;  // newest first: the first match is the latest
   }
 }
 
@@ -118,7 +116,7 @@ Context Assemble(const Loaded& loaded, const LookupRequest& request,
     if (const JourneyStep* step = lj.definition->FindStep(lj.instance.current_step())) {
       view.step_priority = step->priority();
     }
-    LastActivity(lj, loaded, &view);
+    LastActivity(lj, &view);
   }
   for (const Case& c : loaded.open_cases) {
     for (int k = 0; k < ctx.journeys_size(); ++k) {

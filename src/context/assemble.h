@@ -21,6 +21,9 @@ namespace omnictx::context {
 struct LoadedJourney {
   JourneyInstance instance;
   std::shared_ptr<const journey::Definition> definition;
+  // The newest interaction recorded against the instance, whatever the
+  // lookup's recent_limit (routing must not depend on it).
+  std::optional<Interaction> latest_interaction;
 };
 
 // What the lookup read for a known customer.

@@ -25,7 +25,10 @@ bool IsAvailable(const RoutingInput& in, const std::string& agent) {
   return std::find(agents.begin(), agents.end(), agent) != agents.end();
 }
 
-std::optional<RoutingHint> CaseOwnerRule(const RoutingInput& in) {
+// When an owner is away and the case has nothing to fall back to, the rule
+// passes, and `note` says why so the final hint does not pretend there was
+// no case.
+std::optional<RoutingHint> CaseOwnerRule(const RoutingInput& in, std::string* note) {
   if (in.open_cases == nullptr) return std::nullopt;
   for (const Case& c : *in.open_cases) {
     if (c.owner_agent().empty()) continue;
@@ -54,6 +57,9 @@ std::optional<RoutingHint> CaseOwnerRule(const RoutingInput& in) {
       hint.set_reason(internal::StrCat(about, ", who is not available: case queue ", c.queue()));
       return hint;
     }
+    if (note->empty()) {
+      *note = internal::StrCat(about, ", who is not available, and the case has no skill or queue");
+    }
   }
   return std::nullopt;
 }
@@ -63,6 +69,9 @@ std::optional<RoutingHint> RecentActivityRule(const RoutingInput& in,
   const JourneyView* best = nullptr;
   for (const JourneyView& j : in.journeys) {
     if (j.journey->skill().empty()) continue;
+    // A move made through the API (no interaction, no channel) is the
+    // business's doing, not the customer's activity.
+    if (j.last_channel.kind() == v1::CHANNEL_KIND_UNSPECIFIED) continue;
     if (SameDoor(j.last_channel.kind(), in.asking)) continue;
     if (in.now - j.last_activity > policy.recent_activity_window) continue;
     if (best == nullptr || j.last_activity > best->last_activity) best = &j;
@@ -125,10 +134,11 @@ RoutingHint RouteUnknown() {
 
 RoutingHint Route(const RoutingInput& in, const RoutingPolicy& policy) {
   std::optional<RoutingHint> hint;
+  std::string note;
   for (RoutingRule rule : policy.order) {
     switch (rule) {
       case RoutingRule::kCaseOwner:
-        hint = CaseOwnerRule(in);
+        hint = CaseOwnerRule(in, &note);
         break;
       case RoutingRule::kRecentJourneyActivity:
         hint = RecentActivityRule(in, policy);
@@ -142,7 +152,8 @@ RoutingHint Route(const RoutingInput& in, const RoutingPolicy& policy) {
   if (!hint) {
     hint.emplace();
     hint->set_rule("self_service");
-    hint->set_reason("no open case or recent journey activity: self-service");
+    hint->set_reason(note.empty() ? "no open case or recent journey activity: self-service"
+                                  : internal::StrCat(note, ": self-service"));
   }
   int32_t priority = AttributePriority(*in.customer, policy);
   if (in.open_cases != nullptr && !in.open_cases->empty()) {

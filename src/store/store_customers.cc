@@ -59,6 +59,10 @@ absl::StatusOr<Customer> StoreImpl::UpsertCustomer(const Customer& in) {
       }
       OMNICTX_RETURN_IF_ERROR(repo.UpdateCustomerProfile(existing->key, profile, now));
     } else {
+      OMNICTX_ASSIGN_OR_RETURN(std::string digest,
+                               TombstoneDigest(repo, CustomerIdTombstone(profile.id())));
+      OMNICTX_ASSIGN_OR_RETURN(bool erased, repo.HasTombstone(digest));
+      if (erased) return absl::FailedPreconditionError("customer_id: customer erased");
       OMNICTX_RETURN_IF_ERROR(repo.InsertCustomer(profile, now).status());
     }
     OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row,

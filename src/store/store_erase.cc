@@ -16,7 +16,8 @@ namespace omnictx::internal {
 namespace {
 
 // Keeps what metrics count and drops what identifies or describes the
-// person: summaries, attributes, external ids and the identity used.
+// person: summaries, attributes, external ids, agent ids and the identity
+// used.
 Interaction Anonymized(const Interaction& i) {
   Interaction out;
   *out.mutable_occurred_at() = i.occurred_at();
@@ -27,7 +28,6 @@ Interaction Anonymized(const Interaction& i) {
   out.set_journey_instance_id(i.journey_instance_id());
   out.set_journey_step(i.journey_step());
   out.set_case_id(i.case_id());
-  out.set_agent_id(i.agent_id());
   out.set_outcome(i.outcome());
   *out.mutable_wait_time() = i.wait_time();
   *out.mutable_handle_time() = i.handle_time();
@@ -74,13 +74,17 @@ absl::StatusOr<ErasureReceipt> StoreImpl::Erase(std::string_view customer_id,
       return absl::FailedPreconditionError(StrCat(
           "customer_id: merged into customer ", row->customer.merged_into(), "; erase that customer"));
     }
-    // Customers merged into this one keep a row with their old profile.
+    // Customers merged into this one keep a row with their old profile, and
+    // so do the customers merged into those (A absorbed B, then C absorbed A).
     std::vector<int64_t> keys = {row->key};
-    OMNICTX_ASSIGN_OR_RETURN(auto merges, repo.ListMerges(row->key));
-    for (const MergeRecord& m : merges) {
-      OMNICTX_ASSIGN_OR_RETURN(auto found, repo.GetMerge(m.id()));
-      if (found && std::get<1>(*found) == row->key && !m.has_unmerged_at()) {
-        keys.push_back(std::get<2>(*found));
+    for (size_t k = 0; k < keys.size(); ++k) {
+      OMNICTX_ASSIGN_OR_RETURN(auto merges, repo.ListMerges(keys[k]));
+      for (const MergeRecord& m : merges) {
+        OMNICTX_ASSIGN_OR_RETURN(auto found, repo.GetMerge(m.id()));
+        if (found && std::get<1>(*found) == keys[k] && !m.has_unmerged_at() &&
+            std::find(keys.begin(), keys.end(), std::get<2>(*found)) == keys.end()) {
+          keys.push_back(std::get<2>(*found));
+        }
       }
     }
     for (int64_t key : keys) {
@@ -103,6 +107,14 @@ absl::StatusOr<ErasureReceipt> StoreImpl::Erase(std::string_view customer_id,
       receipt.set_cases_scrubbed(receipt.cases_scrubbed() + static_cast<int32_t>(cases));
       OMNICTX_ASSIGN_OR_RETURN(int64_t forgotten, repo.DeleteMerges(key));
       receipt.set_merges_forgotten(receipt.merges_forgotten() + static_cast<int32_t>(forgotten));
+      // The old id is remembered only as a keyed hash, so calls naming it
+      // get "customer erased" rather than a silent re-creation.
+      OMNICTX_ASSIGN_OR_RETURN(auto erased_row, repo.FindCustomerByKey(key));
+      if (erased_row) {
+        OMNICTX_ASSIGN_OR_RETURN(std::string id_digest,
+                                 TombstoneDigest(repo, CustomerIdTombstone(erased_row->customer.id())));
+        OMNICTX_RETURN_IF_ERROR(repo.InsertTombstone(id_digest, now));
+      }
       OMNICTX_RETURN_IF_ERROR(repo.EraseCustomerRow(key, StrCat("erased-", key), now));
     }
     AuditEntry e;

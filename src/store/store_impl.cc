@@ -31,7 +31,13 @@ absl::StatusOr<storage::CustomerRow> StoreImpl::ActiveCustomer(storage::Reposito
                                                                std::string_view id) {
   OMNICTX_RETURN_IF_ERROR(ValidateCustomerId(id));
   OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row, repo.FindCustomer(id));
-  if (!row) return absl::NotFoundError("customer_id: no such customer");
+  if (!row) {
+    // An erased customer's id survives only as a tombstone.
+    OMNICTX_ASSIGN_OR_RETURN(std::string digest, TombstoneDigest(repo, CustomerIdTombstone(id)));
+    OMNICTX_ASSIGN_OR_RETURN(bool erased, repo.HasTombstone(digest));
+    if (erased) return absl::FailedPreconditionError("customer_id: customer erased");
+    return absl::NotFoundError("customer_id: no such customer");
+  }
   switch (row->customer.status()) {
     case v1::CUSTOMER_STATUS_ERASED:
       return absl::FailedPreconditionError("customer_id: customer erased");
@@ -41,6 +47,13 @@ absl::StatusOr<storage::CustomerRow> StoreImpl::ActiveCustomer(storage::Reposito
     default:
       return *std::move(row);
   }
+}
+
+Identity CustomerIdTombstone(std::string_view customer_id) {
+  Identity id;
+  id.set_platform("customer_id");
+  id.set_value(std::string(customer_id));
+  return id;
 }
 
 absl::StatusOr<std::shared_ptr<const journey::Definition>> StoreImpl::Definition(

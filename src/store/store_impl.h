@@ -88,6 +88,12 @@ class StoreImpl final : public Store {
                                       std::string_view actor) override;
   absl::StatusOr<std::vector<AuditEntry>> ListAudit(int limit) override;
 
+  // Ingest (store_ingest.cc).
+  absl::StatusOr<ImportReport> Import(std::string_view json_lines,
+                                      const ImportOptions& options) override;
+  absl::StatusOr<ImportReport> ImportBody(std::string_view body, std::string_view route_type,
+                                          const ImportOptions& options) override;
+
   // Maintenance (store_impl.cc).
   absl::Status Check() override;
   absl::StatusOr<int> FileSchemaVersion() override;
@@ -95,6 +101,7 @@ class StoreImpl final : public Store {
   // ---- Shared helpers for the store_*.cc files ----
 
   absl::Time Now() const { return clock_->Now(); }
+  const Options& options() const { return options_; }
   storage::Database& db() { return *db_; }
 
   // Returns the active customer row for `id`. Returns InvalidArgument for a
@@ -164,6 +171,9 @@ class StoreImpl final : public Store {
                       std::shared_ptr<const journey::Definition>>
       defs_ ABSL_GUARDED_BY(defs_mu_);
 };
+
+// The pseudo-identity under which an erased customer's id is tombstoned.
+Identity CustomerIdTombstone(std::string_view customer_id);
 
 // Completes a customer row for output: identities (with customer_id) and
 // the derived last-seen time and channel (store_customers.cc).

@@ -80,6 +80,10 @@ absl::StatusOr<Context> StoreImpl::Lookup(const LookupRequest& request) {
       lj.instance.set_customer_id(id);
       OMNICTX_ASSIGN_OR_RETURN(auto history, repo.ListTransitions(lj.instance.id()));
       for (JourneyTransition& t : history) *lj.instance.add_history() = std::move(t);
+      OMNICTX_ASSIGN_OR_RETURN(
+          auto latest, repo.ListInteractions(row->key, absl::InfinitePast(), absl::InfiniteFuture(),
+                                             std::nullopt, 0, lj.instance.id(), 1));
+      if (!latest.empty()) lj.latest_interaction = std::move(latest.front());
       if (context::IsStalled(lj.instance, *lj.definition, now)) {
         OMNICTX_ASSIGN_OR_RETURN(
             auto outbound,

@@ -4,6 +4,8 @@
 // instance wins, how each conflicting field is settled), then applied in
 // the same transaction. PreviewMerge stops after the plan.
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include "identity/normalize.h"
 #include "store/store_impl.h"
@@ -107,7 +109,9 @@ Customer MergeProfiles(const Customer& s, const Customer& a, const MergePolicy& 
   v1::ChannelKind kind = v1::CHANNEL_KIND_UNSPECIFIED;
   ParseChannelName(channel, &kind);
   out.set_preferred_channel(kind);
-  for (const auto& [key, value] : a.attributes()) {
+  // In key order: a proto map's order varies, and the record must not.
+  const std::map<std::string, std::string> sorted(a.attributes().begin(), a.attributes().end());
+  for (const auto& [key, value] : sorted) {
     auto mine = s.attributes().find(key);
     std::string current = mine == s.attributes().end() ? "" : mine->second;
     (*out.mutable_attributes())[key] =

@@ -3,6 +3,7 @@
 // Undoing merges, and stitching anonymous visitors to known customers.
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "identity/normalize.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -99,13 +100,15 @@ absl::StatusOr<MergeRecord> StoreImpl::Unmerge(int64_t merge_id, std::string_vie
       if (row && row->customer_key == s_key) OMNICTX_RETURN_IF_ERROR(repo.MoveInteraction(id, a_key));
     }
     // Interactions recorded since the merge through an identity given back
-    // belong to the absorbed customer.
+    // belong to the absorbed customer. "Since" is when the store recorded
+    // them, not when they happened: a late event may predate the merge.
+    const absl::Time merged_at = FromProtoTime(m.merged_at());
     OMNICTX_ASSIGN_OR_RETURN(
-        auto since, repo.ListInteractions(s_key, FromProtoTime(m.merged_at()),
-                                          absl::InfiniteFuture(), std::nullopt, 0, 0,
+        auto since, repo.ListInteractions(s_key, absl::InfinitePast(), absl::InfiniteFuture(),
+                                          std::nullopt, 0, 0,
                                           static_cast<int>(Limits::kMaxMergeRows)));
     for (const Interaction& i : since) {
-      if (!i.has_via()) continue;
+      if (!i.has_via() || FromProtoTime(i.recorded_at()) < merged_at) continue;
       bool theirs = std::any_of(given_back.begin(), given_back.end(),
                                 [&](const Identity& g) { return SameIdentity(g, i.via()); });
       if (theirs) OMNICTX_RETURN_IF_ERROR(repo.MoveInteraction(i.id(), a_key));
@@ -154,6 +157,14 @@ absl::StatusOr<std::optional<MergeRecord>> StoreImpl::Stitch(const Identity& ano
   }
   OMNICTX_ASSIGN_OR_RETURN(Identity anon, Normalize(anonymous));
   OMNICTX_ASSIGN_OR_RETURN(Identity id, Normalize(known));
+  // Guard "blocked_value" also when the value was linked before it was
+  // blocked: a shared number must not merge strangers.
+  for (const std::string& blocked : options_.identity.blocked_values) {
+    if (absl::EqualsIgnoreCase(Absl(blocked), Absl(id.value())) ||
+        absl::EqualsIgnoreCase(Absl(blocked), Absl(anon.value()))) {
+      return absl::FailedPreconditionError("guard blocked_value: this identity value never links");
+    }
+  }
   std::optional<MergeRecord> out;
   OMNICTX_RETURN_IF_ERROR(db_->Write([&](storage::Repository& repo) -> absl::Status {
     OMNICTX_ASSIGN_OR_RETURN(std::optional<int64_t> anon_owner, repo.FindIdentityOwner(anon));

@@ -5,8 +5,10 @@
 # then builds and runs tests/consumer against that prefix twice, once through
 # find_package(omnictx CONFIG) and once through pkg-config.
 #
-#   run_consumer_test.sh BUILD_DIR WORK_DIR CXX LIBDIR VERSION [CXXFLAGS]
+#   run_consumer_test.sh BUILD_DIR WORK_DIR CXX LIBDIR VERSION [CXXFLAGS] [README]
 #
+# With README, the C++ quick start in it (the block after the marker
+# "readme-test: quickstart.cc") is compiled the same way and run.
 # LIBDIR is CMAKE_INSTALL_LIBDIR (relative to the prefix); VERSION the
 # expected package version; CXXFLAGS go to the compile and link of the
 # consumer (the sanitizer flags when the build uses them). WORK_DIR is
@@ -17,7 +19,7 @@ if (($# < 5)); then
   sed -n '2,/^set -euo/p' "$0" | grep '^#' >&2
   exit 2
 fi
-build_dir=$1 work=$2 cxx=$3 libdir=$4 version=$5 cxxflags=${6:-}
+build_dir=$1 work=$2 cxx=$3 libdir=$4 version=$5 cxxflags=${6:-} readme=${7:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 prefix=$work/prefix
 
@@ -72,5 +74,19 @@ echo "$cxx -std=c++20 ${extra[*]} consumer.cc ${flags[*]}"
   "${flags[@]}"
 LD_LIBRARY_PATH=$prefix/$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
   "$work/pkgconfig-consumer" "$work/pkgconfig-consumer.db"
+
+if [[ -n $readme ]]; then
+  step "README quick start, as written"
+  awk '/readme-test: quickstart.cc/ { armed = 1; next }
+       armed && /^```cpp/ { inside = 1; next }
+       inside && /^```/ { exit }
+       inside { print }' "$readme" >"$work/quickstart.cc"
+  [[ -s $work/quickstart.cc ]] || fail "no quick start block in $readme"
+  "$cxx" -std=c++20 "${extra[@]}" "$work/quickstart.cc" -o "$work/quickstart" "${flags[@]}"
+  (cd "$work" && LD_LIBRARY_PATH=$prefix/$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+     ./quickstart >"$work/quickstart.out")
+  cat "$work/quickstart.out"
+  grep -q "route to: eng-7" "$work/quickstart.out" || fail "quick start did not route to eng-7"
+fi
 
 step "install_consumer: OK"

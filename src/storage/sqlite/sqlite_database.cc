@@ -86,8 +86,10 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string
     writer.create = options.create_if_missing;
     auto conn = Connection::Open(path, writer);
     if (!conn.ok()) return OpenError(conn.status());
-    absl::Status st = (*conn)->Exec("PRAGMA journal_mode=WAL", "enable WAL");
-    if (st.ok()) st = Migrate(conn->get());
+    // Migrate first: it refuses another application's file (or a newer
+    // one) before anything is written; switching to WAL rewrites the header.
+    absl::Status st = Migrate(conn->get());
+    if (st.ok()) st = (*conn)->Exec("PRAGMA journal_mode=WAL", "enable WAL");
     if (!st.ok()) return OpenError(st);
     absl::MutexLock lock(&db->write_mu_);
     db->writer_ = *std::move(conn);
@@ -97,6 +99,28 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string
     if (!conn.ok()) return OpenError(conn.status());
     auto version = (*conn)->QueryInt("PRAGMA user_version", "schema version");
     if (!version.ok()) return OpenError(version.status());
+    auto app_id = (*conn)->QueryInt("PRAGMA application_id", "application id");
+    if (!app_id.ok()) return OpenError(app_id.status());
+    // As Migrate does: unmarked is fine only for an empty database.
+    auto tables = (*conn)->QueryInt("SELECT count(*) FROM sqlite_schema", "inspect schema");
+    if (!tables.ok()) return OpenError(tables.status());
+    if (*app_id != kApplicationId && (*app_id != 0 || *version != 0 || *tables != 0)) {
+      return absl::FailedPreconditionError(
+          "open: the file is an SQLite database of another application");
+    }
+    if (*version == 0) {
+      // Unmarked: foreign, or never initialized; read-only cannot tell more
+      // nor initialize it.
+      return absl::FailedPreconditionError(
+          "open: the file is an SQLite database of another application, or an empty one "
+          "(a read-only store cannot initialize it)");
+    }
+    if (*version > LatestSchemaVersion()) {
+      return absl::FailedPreconditionError(
+          internal::StrCat("open: schema version ", *version,
+                           " was written by a newer omnictx (this build reads up to ",
+                           LatestSchemaVersion(), ")"));
+    }
     if (*version != LatestSchemaVersion()) {
       return absl::FailedPreconditionError(internal::StrCat(
           "open: read-only file has schema version ", *version, ", this build needs ",

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Command-line arguments for the omnictx tool: `--name value`,
+// `--name=value` and bare `--flag`, plus positional words. Every option a
+// command reads must be declared, so a typo is a usage error, not ignored.
+#ifndef OMNICTX_CLI_ARGS_H_
+#define OMNICTX_CLI_ARGS_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace omnictx::cli {
+
+class Args {
+ public:
+  // Splits argv (after the subcommand). Returns InvalidArgument for an
+  // option given twice or a value missing.
+  static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv,
+                                    const std::set<std::string>& flags_without_value);
+
+  bool Has(const std::string& name) const { return options_.count(name) > 0; }
+  std::optional<std::string> Get(const std::string& name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+  // Returns InvalidArgument naming the first option not in `known`.
+  absl::Status OnlyKnown(const std::set<std::string>& known) const;
+
+ private:
+  std::map<std::string, std::string> options_ = {};
+  std::vector<std::string> positional_ = {};
+};
+
+// Parses "30m", "20s", "1h30m", "2d", "180" (seconds). Returns
+// InvalidArgument naming `field` if malformed or negative.
+absl::StatusOr<absl::Duration> ParseDurationFlag(const std::string& field, const std::string& text);
+
+// Parses an RFC 3339 time ("2026-03-02T09:00:00Z"). Returns InvalidArgument
+// naming `field` if malformed.
+absl::StatusOr<absl::Time> ParseTimeFlag(const std::string& field, const std::string& text);
+
+}  // namespace omnictx::cli
+
+#endif  // OMNICTX_CLI_ARGS_H_
