@@ -45,10 +45,14 @@ uint64_t TouchRow(sqlite3_stmt* s) {
         bytes += static_cast<uint64_t>(sqlite3_column_int64(s, c) & 1) + 8;
         break;
       case SQLITE_TEXT:
-        bytes += sqlite3_column_text(s, c) != nullptr ? static_cast<uint64_t>(sqlite3_column_bytes(s, c)) : 0;
+        bytes += sqlite3_column_text(s, c) != nullptr
+                     ? static_cast<uint64_t>(sqlite3_column_bytes(s, c))
+                     : 0;
         break;
       case SQLITE_BLOB:
-        bytes += sqlite3_column_blob(s, c) != nullptr ? static_cast<uint64_t>(sqlite3_column_bytes(s, c)) : 0;
+        bytes += sqlite3_column_blob(s, c) != nullptr
+                     ? static_cast<uint64_t>(sqlite3_column_bytes(s, c))
+                     : 0;
         break;
       default:
         break;
@@ -74,8 +78,8 @@ int Drain(sqlite3_stmt* s, uint64_t* bytes) {
 absl::StatusOr<std::unique_ptr<FloorLookup>> FloorLookup::Open(const std::string& path,
                                                                int64_t mmap_size) {
   std::unique_ptr<FloorLookup> f(new FloorLookup());
-  int rc = sqlite3_open_v2(path.c_str(), &f->db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &f->db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) return Error(f->db_, "open");
   const std::string pragma = "PRAGMA mmap_size=" + std::to_string(mmap_size);
   if (sqlite3_exec(f->db_, pragma.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {

@@ -51,7 +51,17 @@ class FloorLookup {
  private:
   FloorLookup() = default;
   sqlite3* db_ = nullptr;
-  enum Stmt { kBegin, kCommit, kIdentity, kCustomer, kIdentities, kJourneys, kCases, kRecent, kCount };
+  enum Stmt {
+    kBegin,
+    kCommit,
+    kIdentity,
+    kCustomer,
+    kIdentities,
+    kJourneys,
+    kCases,
+    kRecent,
+    kCount
+  };
   sqlite3_stmt* stmts_[kCount] = {};
 };
 

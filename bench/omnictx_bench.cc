@@ -181,7 +181,8 @@ Collector lookup_collector, floor_collector;
 void BM_Lookup(benchmark::State& state) {
   Store& store = SharedStore();
   if (state.thread_index() == 0) lookup_collector.Reset(state.threads());
-  const std::vector<LookupRequest> pool = LookupPool(static_cast<uint64_t>(state.thread_index()) + 1, kPool);
+  const std::vector<LookupRequest> pool =
+      LookupPool(static_cast<uint64_t>(state.thread_index()) + 1, kPool);
   std::vector<double> latencies;
   latencies.reserve(1 << 20);
   int64_t known = 0;
@@ -217,7 +218,8 @@ BENCHMARK(BM_Lookup)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kMi
 void BM_FloorLookup(benchmark::State& state) {
   if (state.thread_index() == 0) floor_collector.Reset(state.threads());
   auto floor = FloorLookup::Open(S().work, S().mmap_size);
-  const std::vector<LookupRequest> pool = LookupPool(static_cast<uint64_t>(state.thread_index()) + 1, kPool);
+  const std::vector<LookupRequest> pool =
+      LookupPool(static_cast<uint64_t>(state.thread_index()) + 1, kPool);
   std::vector<double> latencies;
   latencies.reserve(1 << 20);
   int64_t known = 0;
@@ -282,7 +284,8 @@ void BM_Timeline(benchmark::State& state) {
   Rng rng(S().config.seed * 31 + 5);
   std::vector<std::string> ids;
   for (size_t k = 0; k < kPool; ++k) {
-    ids.push_back(CustomerIdOf(static_cast<int64_t>(rng.Below(static_cast<uint64_t>(S().config.customers)))));
+    ids.push_back(
+        CustomerIdOf(static_cast<int64_t>(rng.Below(static_cast<uint64_t>(S().config.customers)))));
   }
   const TimelineQuery query{.page_size = 1000};
   std::vector<double> latencies;
@@ -306,7 +309,9 @@ void BM_Timeline(benchmark::State& state) {
     latencies.push_back(Micros(a, b));
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["rows"] = state.iterations() > 0 ? static_cast<double>(rows) / static_cast<double>(state.iterations()) : 0;
+  state.counters["rows"] = state.iterations() > 0
+                               ? static_cast<double>(rows) / static_cast<double>(state.iterations())
+                               : 0;
   Collector c;
   c.Reset(1);
   c.Add(latencies, first, last, 0, ThreadCpuSeconds() - cpu);
@@ -446,9 +451,10 @@ uint64_t FileSize(const std::string& path) {
 
 void PrintLatency(const char* label, const Summary* s) {
   if (s == nullptr) return;
-  std::printf("  %-18s %8.0f/s  p50 %7.1f us  p99 %8.1f us  p999 %8.1f us  cpu %6.1f us/call  (%" PRId64
-              " calls)\n",
-              label, s->per_s, s->p50_us, s->p99_us, s->p999_us, s->cpu_us, s->calls);
+  std::printf(
+      "  %-18s %8.0f/s  p50 %7.1f us  p99 %8.1f us  p999 %8.1f us  cpu %6.1f us/call  (%" PRId64
+      " calls)\n",
+      label, s->per_s, s->p50_us, s->p99_us, s->p999_us, s->cpu_us, s->calls);
 }
 
 const Summary* Find(const std::string& name) {
@@ -480,19 +486,21 @@ void PrintSummary() {
     }
   }
   if (const Summary* r = Find("record")) {
-    std::printf("record        %10.0f interactions/s   p50 %.1f us   p99 %.1f us   cpu %.1f us/call\n",
-                r->per_s, r->p50_us, r->p99_us, r->cpu_us);
+    std::printf(
+        "record        %10.0f interactions/s   p50 %.1f us   p99 %.1f us   cpu %.1f us/call\n",
+        r->per_s, r->p50_us, r->p99_us, r->cpu_us);
   }
   if (const Summary* r = Find("record_batch")) {
-    std::printf("record_batch  %10.0f interactions/s   (%.1f ms per 1,000, cpu %.1f ms)\n", r->per_s,
-                r->mean_us / 1e3, r->cpu_us / 1e3);
+    std::printf("record_batch  %10.0f interactions/s   (%.1f ms per 1,000, cpu %.1f ms)\n",
+                r->per_s, r->mean_us / 1e3, r->cpu_us / 1e3);
   }
   if (const Summary* r = Find("timeline")) {
-    std::printf("timeline      p50 %.1f us   p99 %.1f us   p999 %.1f us   cpu %.1f us/call\n", r->p50_us,
-                r->p99_us, r->p999_us, r->cpu_us);
+    std::printf("timeline      p50 %.1f us   p99 %.1f us   p999 %.1f us   cpu %.1f us/call\n",
+                r->p50_us, r->p99_us, r->p999_us, r->cpu_us);
   }
   if (const Summary* r = Find("stalled")) {
-    std::printf("stalled       %.1f ms per full scan (mean of %" PRId64 "), %.0f stalled instances\n",
+    std::printf("stalled       %.1f ms per full scan (mean of %" PRId64
+                "), %.0f stalled instances\n",
                 r->mean_us / 1e3, r->calls, r->known);
   }
   if (const Summary* r = Find("open")) {
@@ -501,10 +509,11 @@ void PrintSummary() {
   }
   double resident = 0, file_backed = 0;
   RssNowMb(&resident, &file_backed);
-  std::printf("peak RSS      %.1f MB%s\n              now %.1f MB resident, of which %.1f MB file-backed "
-              "(the database's mmap)\n",
-              PeakRssMb(), s.generated ? " (includes generating the dataset in this process)" : "",
-              resident, file_backed);
+  std::printf(
+      "peak RSS      %.1f MB%s\n              now %.1f MB resident, of which %.1f MB file-backed "
+      "(the database's mmap)\n",
+      PeakRssMb(), s.generated ? " (includes generating the dataset in this process)" : "",
+      resident, file_backed);
 }
 
 int Main(int argc, char** argv) {
@@ -522,12 +531,14 @@ int Main(int argc, char** argv) {
     std::string v;
     int64_t n = 0;
     if (TakeFlag(argv[i], "--customers", &v)) {
-      if (!ParseCount(v, &s.config.customers)) return std::fprintf(stderr, "--customers: not a number\n"), 2;
+      if (!ParseCount(v, &s.config.customers))
+        return std::fprintf(stderr, "--customers: not a number\n"), 2;
     } else if (TakeFlag(argv[i], "--seed", &v)) {
       if (!ParseCount(v, &n)) return std::fprintf(stderr, "--seed: not a number\n"), 2;
       s.config.seed = static_cast<uint64_t>(n);
     } else if (TakeFlag(argv[i], "--mmap_size", &v)) {
-      if (!ParseCount(v, &s.mmap_size)) return std::fprintf(stderr, "--mmap_size: not a number\n"), 2;
+      if (!ParseCount(v, &s.mmap_size))
+        return std::fprintf(stderr, "--mmap_size: not a number\n"), 2;
     } else if (TakeFlag(argv[i], "--data_dir", &v)) {
       s.data_dir = v;
     } else if (TakeFlag(argv[i], "--generate_only", &v)) {
@@ -549,7 +560,8 @@ int Main(int argc, char** argv) {
     return 1;
   }
   s.pristine = *path;
-  std::printf("dataset: %s (%s in %.1f s)\n", s.pristine.c_str(), s.generated ? "generated" : "cached",
+  std::printf("dataset: %s (%s in %.1f s)\n", s.pristine.c_str(),
+              s.generated ? "generated" : "cached",
               std::chrono::duration<double>(SteadyClock::now() - start).count());
   std::fflush(stdout);
   if (generate_only) return 0;

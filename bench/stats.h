@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstddef>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -26,7 +26,7 @@ struct Summary {
   double wall_s = 0;
   double per_s = 0;
   double p50_us = 0, p99_us = 0, p999_us = 0, max_us = 0, mean_us = 0;
-  double known = 0;  // fraction of lookups that found a customer
+  double known = 0;   // fraction of lookups that found a customer
   double cpu_us = 0;  // CPU time of the calling threads per call
 };
 

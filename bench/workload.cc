@@ -87,10 +87,9 @@ constexpr std::array<JourneySpec, kJourneys> kJourneySpecs = {{
 }};
 
 constexpr std::array<std::string_view, 24> kWords = {
-    "customer", "asked",   "about",    "invoice",  "delivery", "refund",
-    "contract", "renewal", "password", "address",  "payment",  "card",
-    "agent",    "called",  "back",     "promised", "update",   "within",
-    "two",      "days",    "follow",   "up",       "pending",  "documents"};
+    "customer", "asked",   "about",   "invoice", "delivery", "refund", "contract", "renewal",
+    "password", "address", "payment", "card",    "agent",    "called", "back",     "promised",
+    "update",   "within",  "two",     "days",    "follow",   "up",     "pending",  "documents"};
 
 // The non-terminal chain steps are "s1" .. "s<steps-2>", the success step
 // "s<steps-1>", the failure step "cancelled". Step i > 1 is entered from a
@@ -115,8 +114,8 @@ std::string Summary(Rng& rng) {
   return out;
 }
 
-Interaction MakeInteraction(const std::string& customer_id, absl::Time at,
-                            const TouchpointSpec& tp, Rng& rng) {
+Interaction MakeInteraction(const std::string& customer_id, absl::Time at, const TouchpointSpec& tp,
+                            Rng& rng) {
   Interaction i;
   i.set_customer_id(customer_id);
   *i.mutable_occurred_at() = ToProtoTime(at);
@@ -186,7 +185,8 @@ CustomerPlan Plan(uint64_t seed, int64_t index, bool with_interactions) {
   std::sort(times.begin(), times.end());
   int advanced = 0;
   for (absl::Time at : times) {
-    Interaction& i = p.interactions.emplace_back(MakeInteraction(p.id, at, RandomTouchpoint(rng), rng));
+    Interaction& i =
+        p.interactions.emplace_back(MakeInteraction(p.id, at, RandomTouchpoint(rng), rng));
     if (p.journey >= 0 && at >= p.journey_started && advanced < p.journey_depth) {
       ++advanced;
       MakeStepInteraction(p.journey, 1 + advanced, &i);
@@ -198,10 +198,12 @@ CustomerPlan Plan(uint64_t seed, int64_t index, bool with_interactions) {
 
 void Progress(const char* what, int64_t done, int64_t total,
               std::chrono::steady_clock::time_point start) {
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
   const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
-  std::fprintf(stderr, "workload: %s %" PRId64 "/%" PRId64 " (%.0f/s, %.0f s elapsed, ~%.0f s left)\n",
+  std::fprintf(stderr,
+               "workload: %s %" PRId64 "/%" PRId64 " (%.0f/s, %.0f s elapsed, ~%.0f s left)\n",
                what, done, total, rate, secs, eta);
 }
 
@@ -249,12 +251,15 @@ absl::Status Generate(const WorkloadConfig& config, const std::string& path) {
     c.set_language(i % 5 == 0 ? "en" : "fr");
     (*c.mutable_attributes())["tier"] = i % 10 == 0 ? "gold" : (i % 3 == 0 ? "silver" : "bronze");
     if (auto st = store.UpsertCustomer(c); !st.ok()) return Annotate(st.status(), "customer");
-    if (auto st = store.LinkIdentity(p.id, Phone(p.phone)); !st.ok()) return Annotate(st.status(), "phone");
+    if (auto st = store.LinkIdentity(p.id, Phone(p.phone)); !st.ok())
+      return Annotate(st.status(), "phone");
     if (!p.email.empty()) {
-      if (auto st = store.LinkIdentity(p.id, Email(p.email)); !st.ok()) return Annotate(st.status(), "email");
+      if (auto st = store.LinkIdentity(p.id, Email(p.email)); !st.ok())
+        return Annotate(st.status(), "email");
     }
     if (!p.cookie.empty()) {
-      if (auto st = store.LinkIdentity(p.id, Cookie(p.cookie)); !st.ok()) return Annotate(st.status(), "cookie");
+      if (auto st = store.LinkIdentity(p.id, Cookie(p.cookie)); !st.ok())
+        return Annotate(st.status(), "cookie");
     }
     int64_t instance_id = 0;
     if (p.journey >= 0) {
@@ -316,7 +321,8 @@ absl::Time WorkloadNow() { return absl::FromUnixSeconds(1717243200); }  // 2024-
 
 std::string PhoneOf(uint64_t seed, int64_t index) {
   const uint64_t space = static_cast<uint64_t>(kPhoneSpace);
-  const uint64_t n = (static_cast<uint64_t>(index) % space * kPhoneMultiplier + seed % space) % space;
+  const uint64_t n =
+      (static_cast<uint64_t>(index) % space * kPhoneMultiplier + seed % space) % space;
   char buf[24];
   std::snprintf(buf, sizeof buf, "+336%08" PRIu64, n);
   return buf;
@@ -349,7 +355,8 @@ std::vector<Journey> JourneyDefinitions() {
       step->add_next(StepKey(s + 1));
       step->add_next("cancelled");
       static constexpr std::array<int, 4> kStallDays = {3, 7, 14, 21};
-      step->mutable_stall_after()->set_seconds(kStallDays[static_cast<size_t>(s) % 4] * kDaySeconds);
+      step->mutable_stall_after()->set_seconds(kStallDays[static_cast<size_t>(s) % 4] *
+                                               kDaySeconds);
     }
     JourneyStep* cancelled = journey.add_steps();
     cancelled->set_key("cancelled");
@@ -386,7 +393,8 @@ Options BenchOptions() {
 }
 
 std::string DefaultDataDir() {
-  if (const char* dir = std::getenv("OMNICTX_BENCH_DIR"); dir != nullptr && *dir != '\0') return dir;
+  if (const char* dir = std::getenv("OMNICTX_BENCH_DIR"); dir != nullptr && *dir != '\0')
+    return dir;
   if (const char* tmp = std::getenv("TMPDIR"); tmp != nullptr && *tmp != '\0') {
     return std::string(tmp) + "/omnictx-bench";
   }

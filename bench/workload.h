@@ -95,8 +95,8 @@ Options BenchOptions();
 // name and renames it once complete, so an interrupted run never leaves a
 // truncated cache behind. Progress goes to stderr. `generated` is set when it
 // had to generate.
-absl::StatusOr<std::string> EnsureWorkload(const WorkloadConfig& config,
-                                           const std::string& dir, bool* generated);
+absl::StatusOr<std::string> EnsureWorkload(const WorkloadConfig& config, const std::string& dir,
+                                           bool* generated);
 
 // The directory the cache lives in: $OMNICTX_BENCH_DIR, else
 // $TMPDIR/omnictx-bench, else /tmp/omnictx-bench.

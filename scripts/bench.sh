@@ -18,9 +18,9 @@
 #   OMNICTX_JOBS             parallel build jobs (default: number of CPUs)
 #
 # The first run at a scale generates the dataset through the library's write
-# API (about 15 minutes for 1,000,000 customers on 2 cores) in a process of
-# its own, so the benchmark's peak RSS does not include generation. Later
-# runs reuse the cached file.
+# API (for 1,000,000 customers: about 7 minutes of CPU, 37 minutes of wall
+# time on a busy 2-core machine) in a process of its own, so the benchmark's
+# peak RSS does not include generation. Later runs reuse the cached file.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -14,7 +14,7 @@ packages=(
   libphonenumber-dev nlohmann-json3-dev libcpp-httplib-dev
   catch2 libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-protobuf
-  sqlite3 zlib1g-dev nodejs
+  sqlite3 zlib1g-dev nodejs curl
 )
 # npm for the HTTP collector's end-to-end test. NodeSource's nodejs bundles
 # npm and conflicts with Debian's npm package, so ask for it only if absent.

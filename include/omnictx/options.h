@@ -183,8 +183,6 @@ struct FindCustomersQuery {
   int limit = 1000;
 };
 
-}  // namespace omnictx
-
 // How a merge settles a profile field both customers have set.
 enum class FieldRule {
   kKeepSurvivor,  // the survivor's value stays
@@ -215,5 +213,7 @@ struct LinkOptions {
   // with FailedPrecondition so an event does not silently re-create them).
   bool allow_erased = false;
 };
+
+}  // namespace omnictx
 
 #endif  // OMNICTX_OPTIONS_H_

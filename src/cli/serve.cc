@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/synchronization/notification.h"
 #include "cli/cli.h"
@@ -181,7 +182,7 @@ class Collector {
     std::string body;
     bool too_large = false;
     const bool read = reader([&](const char* data, size_t n) {
-      if (body.size() + n > 100 * kMaxBatchBytes) {
+      if (body.size() + n > kMaxBatchBytes) {
         too_large = true;
         return false;
       }
@@ -191,10 +192,9 @@ class Collector {
     if (!read) {
       res.set_header("Connection", "close");
       if (too_large || res.status == 413) return Send(res, ErrorReply(413, too_large_message));
-      return Send(res, ErrorReply(400, encoding.empty()
-                                           ? "body: cannot be read (truncated)"
-                                           : StrCat("body: cannot be read (truncated, or not valid ",
-                                                    encoding, ")")));
+      return Send(res, ErrorReply(400, StrCat("body: cannot be read (truncated",
+                                              encoding.empty() ? "" : ", or not valid ", encoding,
+                                              ")")));
     }
     if (!Authorized(req, &body)) return Unauthorized(res);
     HttpReply reply = ImportReply(store_.ImportBody(body, type, options_));
@@ -290,8 +290,8 @@ bool IsLoopback(std::string_view host) {
 }
 
 std::optional<std::string> WriteKeyFromBasicAuth(std::string_view header) {
-  constexpr std::string_view kBasic = "Basic ";
-  if (header.size() <= kBasic.size() || header.substr(0, kBasic.size()) != kBasic) {
+  constexpr std::string_view kBasic = "basic ";  // the scheme ignores case
+  if (!absl::StartsWithIgnoreCase(internal::Absl(header), internal::Absl(kBasic))) {
     return std::nullopt;
   }
   std::string decoded;
@@ -316,7 +316,9 @@ HttpReply ErrorReply(int status, std::string_view message) {
 }
 
 HttpReply ImportReply(const absl::StatusOr<ImportReport>& report) {
-  if (!report.ok()) return ErrorReply(StatusFor(report.status()), std::string(report.status().message()));
+  if (!report.ok()) {
+    return ErrorReply(StatusFor(report.status()), std::string(report.status().message()));
+  }
   const ImportReport& r = *report;
   Json errors = Json::array();
   for (const ImportError& e : r.errors) {
@@ -349,7 +351,8 @@ int CmdServe(Invocation& inv) {
   }
   std::string key;
   if (inv.args.Has("write-key") == inv.args.Has("write-key-file")) {
-    return Fail(inv, absl::InvalidArgumentError("serve: give one of --write-key, --write-key-file"));
+    return Fail(inv,
+                absl::InvalidArgumentError("serve: give one of --write-key, --write-key-file"));
   }
   if (auto file = inv.args.Get("write-key-file")) {
     auto text = ReadFile("write-key-file", *file);
@@ -401,8 +404,8 @@ int CmdServe(Invocation& inv) {
                                             ? listen->port
                                             : -1);
   if (port < 0) {
-    exit_code = Fail(inv, absl::UnavailableError(
-                              StrCat("--listen: cannot listen on ", listen->host, ":", listen->port)));
+    exit_code = Fail(inv, absl::UnavailableError(StrCat("--listen: cannot listen on ",
+                                                        listen->host, ":", listen->port)));
   } else {
     const bool v6 = listen->host.find(':') != std::string::npos;
     *inv.err << "listening on " << (v6 ? "[" : "") << listen->host << (v6 ? "]" : "") << ":"
@@ -411,10 +414,10 @@ int CmdServe(Invocation& inv) {
     std::thread watcher([&] {
       int sig = 0;
       sigwait(&signals, &sig);
-      // stop() is a no-op until listen_after_bind has started: repeat it.
-      do {
-        server.stop();
-      } while (!done.WaitForNotificationWithTimeout(absl::Milliseconds(20)));
+      // stop() is a no-op until listen_after_bind has started: wait for it.
+      while (!server.is_running() && !done.WaitForNotificationWithTimeout(absl::Milliseconds(5))) {
+      }
+      server.stop();
     });
     // Returns once stopped, after the workers finished their requests.
     const bool clean = server.listen_after_bind();
