@@ -32,7 +32,7 @@ std::filesystem::path CorpusDir() {
   if (!std::filesystem::is_directory(dir / "analytics-go")) {
     FAIL("the external event corpus is missing at " << dir.string()
          << " (expected <source>/../shared/fixtures/external with MANIFEST.md; "
-            "configure -DOMNICTX_FIXTURES_DIR=<dir>)");
+            "configure -DOMNICTX_FIXTURES_DIR=<dir> or set that environment variable)");
   }
   return dir;
 }
