@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "omnictx/ingest.h"
+#include "omnictx/metrics.h"
 #include "omnictx/options.h"
 #include "omnictx/types.h"
 
@@ -319,6 +320,18 @@ class Store {
   [[nodiscard]] virtual absl::StatusOr<ImportReport> ImportBody(
       std::string_view body, std::string_view route_type,
       const ImportOptions& options = {}) = 0;
+
+  // ---- Metrics ----
+
+  // Measures the window: per-channel KPIs against their targets,
+  // first-contact resolution, journey funnels, channel outcomes and effort,
+  // satisfaction (omnictx/metrics.h, proto/omnictx/v1/metrics.proto). Reads
+  // one snapshot.
+  // Returns InvalidArgument naming the field if the window is missing,
+  // reversed or longer than Limits::kMaxMetricsWindowDays, or a target is
+  // out of range; ResourceExhausted if more than query.max_case_rows cases
+  // carry satisfaction scores.
+  [[nodiscard]] virtual absl::StatusOr<MetricsReport> Metrics(const MetricsQuery& query) = 0;
 
   // ---- Maintenance ----
 

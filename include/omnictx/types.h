@@ -113,6 +113,7 @@ struct Limits {
   static constexpr size_t kMaxExternalIdBytes = 100;
   static constexpr size_t kMaxBatchInteractions = 10000;
   static constexpr size_t kMaxJourneySteps = 100;
+  static constexpr int kMaxMetricsWindowDays = 400;  // Store::Metrics window
   static constexpr size_t kMaxRecent = 200;              // LookupRequest::recent_limit
   static constexpr size_t kMaxTimelinePage = 1000;
   // Rows one merge may move (identities + interactions + instances + cases);

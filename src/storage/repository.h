@@ -165,6 +165,26 @@ class Repository {
   virtual absl::StatusOr<std::vector<CaseRow>> ListCases(int64_t customer_key,
                                                          bool open_only) = 0;
 
+  // ---- Metrics ----
+  // Calls `fn` for every interaction that occurred in [start, end), oldest
+  // first; stops at the first error `fn` returns.
+  virtual absl::Status ForEachInteractionBetween(
+      absl::Time start, absl::Time end,
+      absl::FunctionRef<absl::Status(const InteractionRow&)> fn) = 0;
+  // Interactions of a case or of a journey instance, oldest first.
+  virtual absl::StatusOr<std::vector<Interaction>> ListInteractionsOfCase(int64_t case_id) = 0;
+  virtual absl::StatusOr<std::vector<Interaction>> ListInteractionsOfInstance(
+      int64_t instance_id) = 0;
+  // Instances started in [start, end), of one journey unless the key is empty.
+  virtual absl::StatusOr<std::vector<InstanceRow>> ListInstancesStartedBetween(
+      absl::Time start, absl::Time end, std::string_view journey_key) = 0;
+  // Cases resolved in [start, end) (resolved, or closed after resolution).
+  virtual absl::StatusOr<std::vector<CaseRow>> ListCasesResolvedBetween(absl::Time start,
+                                                                        absl::Time end) = 0;
+  // Inbound interactions of the customer in (after, until].
+  virtual absl::StatusOr<int64_t> CountInboundBetween(int64_t customer_key, absl::Time after,
+                                                      absl::Time until) = 0;
+
   // ---- Merges, erasure, audit (sqlite_repository_merge.cc) ----
   // Sets status and merged_into (0: none) and stamps updated_at.
   virtual absl::Status SetCustomerStatus(int64_t key, v1::CustomerStatus status,

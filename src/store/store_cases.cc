@@ -70,6 +70,8 @@ absl::StatusOr<Case> StoreImpl::SetCaseStatus(int64_t case_id, v1::CaseStatus st
   OMNICTX_RETURN_IF_ERROR(db_->Write([&](storage::Repository& repo) -> absl::Status {
     OMNICTX_ASSIGN_OR_RETURN(Case c, FullCase(repo, case_id));
     const auto now = ToProtoTime(Now());
+    const bool was_done =
+        c.status() == v1::CASE_STATUS_RESOLVED || c.status() == v1::CASE_STATUS_CLOSED;
     c.set_status(status);
     *c.mutable_updated_at() = now;
     switch (status) {
@@ -80,7 +82,8 @@ absl::StatusOr<Case> StoreImpl::SetCaseStatus(int64_t case_id, v1::CaseStatus st
       case v1::CASE_STATUS_CLOSED:
         *c.mutable_closed_at() = now;
         break;
-      default:  // reopened: the case is live again
+      default:  // open or pending: when it was done, it is reopened
+        if (was_done) c.set_reopen_count(c.reopen_count() + 1);
         c.clear_resolved_at();
         c.clear_closed_at();
         break;

@@ -94,6 +94,9 @@ class StoreImpl final : public Store {
   absl::StatusOr<ImportReport> ImportBody(std::string_view body, std::string_view route_type,
                                           const ImportOptions& options) override;
 
+  // Metrics (store_metrics.cc).
+  absl::StatusOr<MetricsReport> Metrics(const MetricsQuery& query) override;
+
   // Maintenance (store_impl.cc).
   absl::Status Check() override;
   absl::StatusOr<int> FileSchemaVersion() override;

@@ -110,6 +110,11 @@ inline constexpr Sql kListActiveInstances{"ListActiveInstances",
 inline constexpr Sql kAllActiveInstances{"AllActiveInstances",
     "SELECT " OMNICTX_INSTANCE_COLUMNS " FROM journey_instances "
     "WHERE status = 1 ORDER BY id"};
+// ?3: journey key ('' any).
+inline constexpr Sql kInstancesStartedBetween{"InstancesStartedBetween",
+    "SELECT " OMNICTX_INSTANCE_COLUMNS " FROM journey_instances "
+    "WHERE started_us >= ?1 AND started_us < ?2 AND (?3 = '' OR journey_key = ?3) "
+    "ORDER BY id"};
 #undef OMNICTX_INSTANCE_COLUMNS
 // ?2 step ('' any), ?3 status (0 any), ?4 since: started_us, or ended_us
 // for ended instances.
@@ -133,14 +138,14 @@ VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM journey_transitions WHERE ins
 #define OMNICTX_CASE_COLUMNS                                                    \
   "id, customer_key, status, priority, owner_agent, queue, subject, "          \
   "journey_instance_id, opened_us, updated_us, resolved_us, closed_us, "       \
-  "interaction_count"
+  "interaction_count, reopen_count"
 inline constexpr Sql kInsertCase{"InsertCase", R"sql(
 INSERT INTO cases(customer_key, status, priority, owner_agent, queue, subject,
                   journey_instance_id, opened_us, updated_us, interaction_count)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 0))sql"};
 inline constexpr Sql kUpdateCase{"UpdateCase", R"sql(
 UPDATE cases SET status = ?2, priority = ?3, owner_agent = ?4, queue = ?5, subject = ?6,
-                 updated_us = ?7, resolved_us = ?8, closed_us = ?9
+                 updated_us = ?7, resolved_us = ?8, closed_us = ?9, reopen_count = ?10
 WHERE id = ?1)sql"};
 inline constexpr Sql kGetCase{"GetCase",
     "SELECT " OMNICTX_CASE_COLUMNS " FROM cases WHERE id = ?1"};
@@ -154,7 +159,23 @@ inline constexpr Sql kListCases{"ListCases",
 inline constexpr Sql kListOpenCases{"ListOpenCases",
     "SELECT " OMNICTX_CASE_COLUMNS " FROM cases "
     "WHERE customer_key = ?1 AND status IN (1, 2) ORDER BY priority DESC, id DESC"};
+inline constexpr Sql kCasesResolvedBetween{"CasesResolvedBetween",
+    "SELECT " OMNICTX_CASE_COLUMNS " FROM cases "
+    "WHERE resolved_us >= ?1 AND resolved_us < ?2 ORDER BY id"};
 #undef OMNICTX_CASE_COLUMNS
+
+// ---- Metrics ----
+inline constexpr Sql kInteractionsBetween{"InteractionsBetween", R"sql(
+SELECT customer_key, id, body FROM interactions
+WHERE occurred_us >= ?1 AND occurred_us < ?2 ORDER BY occurred_us, id)sql"};
+inline constexpr Sql kInteractionsOfCase{"InteractionsOfCase", R"sql(
+SELECT id, body FROM interactions WHERE case_id = ?1 ORDER BY occurred_us, id)sql"};
+inline constexpr Sql kInteractionsOfInstance{"InteractionsOfInstance", R"sql(
+SELECT id, body FROM interactions WHERE journey_instance_id = ?1 ORDER BY occurred_us, id)sql"};
+// Direction 1 is DIRECTION_INBOUND.
+inline constexpr Sql kCountInboundBetween{"CountInboundBetween", R"sql(
+SELECT count(*) FROM interactions
+WHERE customer_key = ?1 AND occurred_us > ?2 AND occurred_us <= ?3 AND direction = 1)sql"};
 
 }  // namespace omnictx::storage::sqlite::queries
 

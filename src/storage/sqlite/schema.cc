@@ -154,9 +154,18 @@ CREATE TABLE meta(
 CREATE INDEX interactions_by_time ON interactions(occurred_us);
 )sql";
 
+// Version 3: metrics. Cases count their reopenings (first-contact
+// resolution), and the windows Metrics reads are indexed.
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE cases ADD COLUMN reopen_count INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX cases_by_resolved ON cases(resolved_us) WHERE resolved_us IS NOT NULL;
+CREATE INDEX journey_instances_by_start ON journey_instances(started_us);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
     {2, kV2},
+    {3, kV3},
 };
 
 absl::StatusOr<int> ReadVersion(Connection* conn) {

@@ -62,6 +62,17 @@ absl::StatusOr<std::optional<CustomerRow>> OneCustomer(Statement& s) {
   return c;
 }
 
+// Binds an optional proto time: NULL when unset.
+void BindTimeOrNull(Statement& s, int i, bool has, const google::protobuf::Timestamp& ts) {
+  if (has) {
+    s.BindInt(i, ToMicros(FromProtoTime(ts)));
+  } else {
+    s.BindNull(i);
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<Interaction> ReadInteractionBody(int64_t id, std::string_view blob) {
   Interaction i;
   if (!i.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
@@ -87,19 +98,9 @@ absl::StatusOr<CaseRow> ReadCase(const Statement& s) {
   if (!s.ColumnIsNull(10)) *c.mutable_resolved_at() = ToProtoTime(FromMicros(s.ColumnInt(10)));
   if (!s.ColumnIsNull(11)) *c.mutable_closed_at() = ToProtoTime(FromMicros(s.ColumnInt(11)));
   c.set_interaction_count(static_cast<int32_t>(s.ColumnInt(12)));
+  c.set_reopen_count(static_cast<int32_t>(s.ColumnInt(13)));
   return row;
 }
-
-// Binds an optional proto time: NULL when unset.
-void BindTimeOrNull(Statement& s, int i, bool has, const google::protobuf::Timestamp& ts) {
-  if (has) {
-    s.BindInt(i, ToMicros(FromProtoTime(ts)));
-  } else {
-    s.BindNull(i);
-  }
-}
-
-}  // namespace
 
 // ---- Customers ----
 
@@ -322,6 +323,7 @@ absl::Status SqliteRepository::UpdateCase(const Case& c) {
   s.BindInt(7, ToMicros(FromProtoTime(c.updated_at())));
   BindTimeOrNull(s, 8, c.has_resolved_at(), c.resolved_at());
   BindTimeOrNull(s, 9, c.has_closed_at(), c.closed_at());
+  s.BindInt(10, c.reopen_count());
   return s.Run();
 }
 

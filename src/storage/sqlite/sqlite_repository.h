@@ -14,6 +14,11 @@ namespace omnictx::storage::sqlite {
 int64_t ToMicros(absl::Time t);
 absl::Time FromMicros(int64_t us);
 
+// Row readers shared by the repository's files.
+absl::StatusOr<Interaction> ReadInteractionBody(int64_t id, std::string_view blob);
+absl::StatusOr<CaseRow> ReadCase(const Statement& s);
+InstanceRow ReadInstance(const Statement& s);
+
 class SqliteRepository final : public Repository {
  public:
   explicit SqliteRepository(Connection* conn) : conn_(conn) {}
@@ -70,6 +75,20 @@ class SqliteRepository final : public Repository {
   absl::StatusOr<std::optional<CaseRow>> GetCase(int64_t id) override;
   absl::Status TouchCase(int64_t id, absl::Time at) override;
   absl::StatusOr<std::vector<CaseRow>> ListCases(int64_t customer_key, bool open_only) override;
+
+  // Metrics (sqlite_repository_metrics.cc).
+  absl::Status ForEachInteractionBetween(
+      absl::Time start, absl::Time end,
+      absl::FunctionRef<absl::Status(const InteractionRow&)> fn) override;
+  absl::StatusOr<std::vector<Interaction>> ListInteractionsOfCase(int64_t case_id) override;
+  absl::StatusOr<std::vector<Interaction>> ListInteractionsOfInstance(
+      int64_t instance_id) override;
+  absl::StatusOr<std::vector<InstanceRow>> ListInstancesStartedBetween(
+      absl::Time start, absl::Time end, std::string_view journey_key) override;
+  absl::StatusOr<std::vector<CaseRow>> ListCasesResolvedBetween(absl::Time start,
+                                                                absl::Time end) override;
+  absl::StatusOr<int64_t> CountInboundBetween(int64_t customer_key, absl::Time after,
+                                              absl::Time until) override;
 
   absl::Status SetCustomerStatus(int64_t key, v1::CustomerStatus status, int64_t merged_into,
                                  absl::Time now) override;

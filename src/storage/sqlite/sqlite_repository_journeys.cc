@@ -9,15 +9,6 @@
 #include "util/status_macros.h"
 
 namespace omnictx::storage::sqlite {
-namespace {
-
-absl::StatusOr<Journey> ParseJourney(std::string_view blob) {
-  Journey j;
-  if (!j.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-    return absl::DataLossError("stored journey definition does not parse");
-  }
-  return j;
-}
 
 InstanceRow ReadInstance(const Statement& s) {
   InstanceRow row;
@@ -32,6 +23,16 @@ InstanceRow ReadInstance(const Statement& s) {
   *i.mutable_step_entered_at() = ToProtoTime(FromMicros(s.ColumnInt(7)));
   if (!s.ColumnIsNull(8)) *i.mutable_ended_at() = ToProtoTime(FromMicros(s.ColumnInt(8)));
   return row;
+}
+
+namespace {
+
+absl::StatusOr<Journey> ParseJourney(std::string_view blob) {
+  Journey j;
+  if (!j.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+    return absl::DataLossError("stored journey definition does not parse");
+  }
+  return j;
 }
 
 absl::StatusOr<std::optional<InstanceRow>> OneInstance(Statement& s) {
