@@ -19,8 +19,12 @@ if (($# > 0)) && [[ $1 != -* ]]; then
 fi
 
 bash "$root/scripts/setup.sh"
-OMNICTX_TARGETS=omnictx_demo \
-  bash "$root/scripts/build.sh" "$root/build" -DOMNICTX_BUILD_EXAMPLES=ON
+# The Python package too, installed for Debian's python3 (the examples in
+# examples/python use it).
+OMNICTX_TARGETS="omnictx_demo omnictx_python" \
+  bash "$root/scripts/build.sh" "$root/build" -DOMNICTX_BUILD_EXAMPLES=ON \
+  -DOMNICTX_BUILD_PYTHON=ON
+bash "$root/scripts/install-python.sh" "$root/build" >&2
 
 rm -f -- "$db" "$db-wal" "$db-shm" "$db-journal"
 exec "$root/build/examples/omnictx_demo" "$db" "$@"

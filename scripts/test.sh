@@ -18,5 +18,9 @@ if [[ -f $root/bindings/python/CMakeLists.txt ]]; then
   config+=(-DOMNICTX_BUILD_PYTHON=ON)
 fi
 bash "$root/scripts/build.sh" "$root/build" "${config[@]}"
+if [[ " ${config[*]} " == *" -DOMNICTX_BUILD_PYTHON=ON "* ]]; then
+  # `import omnictx` works in Debian's python3 from here on.
+  bash "$root/scripts/install-python.sh" "$root/build"
+fi
 
 ctest --test-dir "$root/build" --output-on-failure -j2 "$@" </dev/null

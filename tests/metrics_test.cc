@@ -356,15 +356,15 @@ TEST_CASE("Metrics builds journey funnels, channel outcomes, switches and effort
   for (const v1::ChannelSwitch& s : r.switches()) {
     INFO(s.ShortDebugString());
     CHECK(s.count() == 1);
-    if (s.from() == v1::CHANNEL_KIND_WEB && s.to() == v1::CHANNEL_KIND_EMAIL) {
+    if (s.from_channel() == v1::CHANNEL_KIND_WEB && s.to_channel() == v1::CHANNEL_KIND_EMAIL) {
       CHECK(s.step() == "apply");
       CHECK(s.success_rate() == 1.0);
-    } else if (s.from() == v1::CHANNEL_KIND_EMAIL) {
+    } else if (s.from_channel() == v1::CHANNEL_KIND_EMAIL) {
       CHECK(s.step() == "docs");
       CHECK(s.succeeded() == 1);
     } else {
-      CHECK(s.from() == v1::CHANNEL_KIND_WEB);
-      CHECK(s.to() == v1::CHANNEL_KIND_VOICE);
+      CHECK(s.from_channel() == v1::CHANNEL_KIND_WEB);
+      CHECK(s.to_channel() == v1::CHANNEL_KIND_VOICE);
       CHECK(s.step() == "docs");
       CHECK(s.succeeded() == 0);
     }

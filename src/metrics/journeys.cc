@@ -185,8 +185,8 @@ void JourneyAnalytics::Finish(MetricsReport& report) const {
     v1::ChannelSwitch* out = report.add_switches();
     out->set_journey_key(std::get<0>(key));
     out->set_step(std::get<1>(key));
-    out->set_from(static_cast<v1::ChannelKind>(std::get<2>(key)));
-    out->set_to(static_cast<v1::ChannelKind>(std::get<3>(key)));
+    out->set_from_channel(static_cast<v1::ChannelKind>(std::get<2>(key)));
+    out->set_to_channel(static_cast<v1::ChannelKind>(std::get<3>(key)));
     out->set_count(s.count);
     out->set_succeeded(s.succeeded);
     out->set_success_rate(static_cast<double>(s.succeeded) / static_cast<double>(s.count));

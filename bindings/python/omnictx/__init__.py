@@ -33,6 +33,9 @@ from ._entities import (ActiveJourney, AuditEntry, Case, Channel, Consent, Conte
                         MergeRecord, RoutingHint, StalledJourney, Suggestion, Touchpoint)
 from ._store import Store, Timeline, TimelinePage
 from ._store_ingest import ImportIssue, ImportReport
+from ._store_metrics import (ChannelEffort, ChannelKpi, ChannelOutcome, ChannelSwitch,
+                             ChannelTarget, FirstContactResolution, JourneyFunnel,
+                             MetricsReport, SatisfactionRow, StepFunnel)
 from .errors import (AbortedError, AlreadyExistsError, CancelledError, DataLossError,
                      DeadlineExceededError, Error, FailedPreconditionError, InternalError,
                      InvalidArgumentError, NotFoundError, OutOfRangeError,
@@ -58,6 +61,9 @@ __all__ = [
     "Journey", "JourneyStep", "JourneyTransition", "JourneyInstance", "Case", "Context",
     "ActiveJourney", "LastContact", "RoutingHint", "Suggestion", "StalledJourney",
     "MergeRecord", "FieldChoice", "AuditEntry", "ErasureReceipt",
+    # Metrics
+    "MetricsReport", "ChannelKpi", "ChannelTarget", "FirstContactResolution", "JourneyFunnel",
+    "StepFunnel", "ChannelOutcome", "ChannelSwitch", "ChannelEffort", "SatisfactionRow",
     # Errors
     "Error", "CancelledError", "UnknownError", "InvalidArgumentError",
     "DeadlineExceededError", "NotFoundError", "AlreadyExistsError", "PermissionDeniedError",

@@ -170,6 +170,7 @@ class Case(Entity):
     resolved_at: Optional[datetime.datetime]
     closed_at: Optional[datetime.datetime]
     interaction_count: int
+    reopen_count: int
 
 class RoutingHint(Entity):
     bypass_self_service: bool
@@ -266,6 +267,127 @@ class Context(Entity):
     as_of: Optional[datetime.datetime]
     def flat(self) -> Dict[str, str]: ...
     def to_text(self) -> str: ...
+
+# ---- Metrics ----
+
+_Duration = Optional[datetime.timedelta]
+
+class ChannelTarget(Entity):
+    service_level: float
+    answer_within: _Duration
+    short_abandon: _Duration
+
+class ChannelKpi(Entity):
+    channel: Optional[str]
+    group: str
+    inbound: int
+    outbound: int
+    offered: int
+    answered: int
+    abandoned: int
+    short_abandoned: int
+    answered_within_target: int
+    average_wait: _Duration
+    p50_wait: _Duration
+    p90_wait: _Duration
+    p99_wait: _Duration
+    asa: _Duration
+    aht: _Duration
+    service_level: Optional[float]
+    abandonment_rate: Optional[float]
+    target: Optional[ChannelTarget]
+    meets_target: Optional[bool]
+    handle_time_total: _Duration
+    agents: int
+    workload_erlangs: float
+    handled: int
+    average_abandon_wait: _Duration
+
+class FirstContactResolution(Entity):
+    recontact_window: _Duration
+    resolved: int
+    awaiting_window: int
+    first_contact_resolved: int
+    repeat_contacts: int
+    fcr_rate: Optional[float]
+    repeat_contact_rate: Optional[float]
+    contacts_per_resolution: Optional[float]
+    reopened: int
+
+class StepFunnel(Entity):
+    step: str
+    reached: int
+    continued: int
+    completed_here: int
+    failed_here: int
+    abandoned_here: int
+    active_here: int
+    conversion: Optional[float]
+    drop_off: Optional[float]
+    p50_time_in_step: _Duration
+    p90_time_in_step: _Duration
+
+class JourneyFunnel(Entity):
+    journey_key: str
+    journey_version: int
+    started: int
+    completed: int
+    failed: int
+    abandoned: int
+    merged: int
+    active: int
+    stalled_now: int
+    completion_rate: Optional[float]
+    steps: List[StepFunnel]
+
+class ChannelOutcome(Entity):
+    channel: Optional[str]
+    journeys: int
+    succeeded: int
+    success_rate: Optional[float]
+    interactions: int
+
+class ChannelSwitch(Entity):
+    journey_key: str
+    step: str
+    from_channel: Optional[str]
+    to_channel: Optional[str]
+    count: int
+    succeeded: int
+    success_rate: Optional[float]
+
+class ChannelEffort(Entity):
+    journeys: int
+    switches_per_journey: Optional[float]
+    cases: int
+    switches_per_case: Optional[float]
+
+class SatisfactionRow(Entity):
+    dimension: str
+    key: str
+    csat_responses: int
+    csat_average: Optional[float]
+    csat_satisfied_share: Optional[float]
+    nps_responses: int
+    nps: Optional[float]
+    channel: Optional[str]
+
+class MetricsReport(Entity):
+    start: Optional[datetime.datetime]
+    end: Optional[datetime.datetime]
+    group_by: str
+    channels: List[ChannelKpi]
+    fcr: Optional[FirstContactResolution]
+    journeys: List[JourneyFunnel]
+    channel_outcomes: List[ChannelOutcome]
+    switches: List[ChannelSwitch]
+    effort: Optional[ChannelEffort]
+    satisfaction: List[SatisfactionRow]
+    interactions_scanned: int
+    def channel(self, name: str, group: str = "") -> Optional[ChannelKpi]: ...
+    def journey(self, key: str) -> Optional[JourneyFunnel]: ...
+
+_Target = Union[Mapping[str, Any], Tuple[float, Any], Tuple[float, Any, Any]]
 
 # ---- Store ----
 
@@ -447,6 +569,12 @@ class Store:
                     strict: bool = False, actor: str = "import", create_customers: bool = True,
                     mapping: Optional[Union[str, Mapping[str, Any]]] = None
                     ) -> ImportReport: ...
+    # Metrics
+    def metrics(self, *, since: datetime.datetime, until: datetime.datetime,
+                group_by: Optional[str] = None,
+                targets: Optional[Mapping[str, _Target]] = None,
+                recontact_window: Union[float, datetime.timedelta] = ...,
+                journey: Optional[str] = None, max_case_rows: int = 1000) -> MetricsReport: ...
     # Maintenance
     def check(self) -> None: ...
     def file_schema_version(self) -> int: ...

@@ -278,6 +278,9 @@ def field_value(msg: Any, field: Any, wrap: Any) -> Any:
         return _message_value(value, wrap)
     if field.type == _FD.TYPE_ENUM:
         return enum_name(field.enum_type, value)
+    oneof = field.containing_oneof
+    if oneof is not None and oneof.name == "_" + field.name and not msg.HasField(field.name):
+        return None  # a proto3 optional left unset: a rate with no denominator
     return value
 
 

@@ -16,6 +16,7 @@ from . import _options
 from ._clock import FakeClock
 from ._store_ingest import Ingest
 from ._store_journeys import JourneysAndCases
+from ._store_metrics import Metrics
 from ._store_resolution import Resolution
 from ._entities import Context, Customer, Identity, Interaction, Touchpoint, parse
 from .errors import InvalidArgumentError
@@ -60,7 +61,7 @@ class Timeline(Iterator[Interaction]):
             self._items, self._token = iter(page.interactions), page.next_page_token
 
 
-class Store(JourneysAndCases, Resolution, Ingest):
+class Store(JourneysAndCases, Resolution, Ingest, Metrics):
     """One tenant's customers, identities, interactions, journeys and cases
     in one SQLite file, and the context lookup over them.
 

@@ -133,6 +133,7 @@ void RegisterCases(py::class_<PyStore>& cls);
 void RegisterLookup(py::class_<PyStore>& cls);
 void RegisterResolution(py::class_<PyStore>& cls);
 void RegisterIngest(py::class_<PyStore>& cls);
+void RegisterMetrics(py::class_<PyStore>& cls);
 
 }  // namespace omnictx::python
 

@@ -27,4 +27,5 @@ PYBIND11_MODULE(_omnictx, m) {
   omnictx::python::RegisterLookup(store);
   omnictx::python::RegisterResolution(store);
   omnictx::python::RegisterIngest(store);
+  omnictx::python::RegisterMetrics(store);
 }

@@ -93,8 +93,8 @@ def test_entity_attributes_are_the_proto_fields(cls):
 
 
 def test_every_message_has_an_entity_class():
-    from omnictx.v1 import context_pb2, journey_pb2, merge_pb2, model_pb2
-    messages = {name for module in (context_pb2, journey_pb2, merge_pb2, model_pb2)
+    from omnictx.v1 import context_pb2, journey_pb2, merge_pb2, metrics_pb2, model_pb2
+    messages = {name for module in (context_pb2, journey_pb2, merge_pb2, metrics_pb2, model_pb2)
                 for name in module.DESCRIPTOR.message_types_by_name}
     assert messages == {c.__name__ for c in ENTITIES}
 
@@ -118,7 +118,7 @@ def _own_members(cls):
 
 
 @pytest.mark.parametrize("cls", [omnictx.Store, omnictx.FakeClock, omnictx.Entity,
-                                 omnictx.Context, omnictx.Timeline],
+                                 omnictx.Context, omnictx.Timeline, omnictx.MetricsReport],
                          ids=lambda c: c.__name__)
 def test_methods_and_signatures_match_the_stub(cls):
     stub = _methods(_class(STUB, cls.__name__))
