@@ -4,12 +4,15 @@
 #include "absl/strings/ascii.h"
 #include "util/strings.h"
 #include "storage/sqlite/sqlite_database.h"
+#include "store/guarded_store.h"
 #include "util/status_macros.h"
 
 namespace omnictx {
+namespace internal {
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(std::string_view path,
-                                                   const Options& options) {
+// Store::Open (guarded_store.cc) wraps this in the exception barrier.
+absl::StatusOr<std::unique_ptr<Store>> OpenUnguarded(std::string_view path,
+                                                     const Options& options) {
   if (!options.default_region.empty() &&
       (options.default_region.size() != 2 || !absl::ascii_isupper(options.default_region[0]) ||
        !absl::ascii_isupper(options.default_region[1]))) {
@@ -17,10 +20,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(std::string_view path,
         "options.default_region: must be an ISO 3166 alpha-2 code such as FR");
   }
   OMNICTX_ASSIGN_OR_RETURN(auto db, storage::sqlite::SqliteDatabase::Open(path, options));
-  return std::make_unique<internal::StoreImpl>(options, std::move(db));
+  return std::make_unique<StoreImpl>(options, std::move(db));
 }
-
-namespace internal {
 
 StoreImpl::StoreImpl(Options options, std::unique_ptr<storage::Database> db)
     : options_(std::move(options)),

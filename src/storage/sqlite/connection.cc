@@ -2,12 +2,38 @@
 #include "storage/sqlite/connection.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <utility>
 
 #include "util/strings.h"
 
 namespace omnictx::storage::sqlite {
+
+namespace {
+
+// The errno behind the last failed I/O: SQLite records it for errors
+// raised while a statement runs, not for a failed COMMIT, so the WAL's
+// (or, in rollback mode, the journal's) and then the main file's own last
+// errno are asked too.
+int LastFileErrno(sqlite3* db) {
+  if (int err = sqlite3_system_errno(db); err != 0) return err;
+  int err = 0;
+  sqlite3_file* journal = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK &&
+      journal != nullptr && journal->pMethods != nullptr &&
+      journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK &&
+      err != 0) {
+    return err;
+  }
+  err = 0;
+  sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &err);
+  return err;
+}
+
+}  // namespace
 
 absl::Status SqliteStatus(int code, std::string_view what, sqlite3* db) {
   // sqlite3_errmsg names tables, columns and constraints, never bound values.
@@ -28,6 +54,18 @@ absl::Status SqliteStatus(int code, std::string_view what, sqlite3* db) {
     case SQLITE_FULL:
     case SQLITE_NOMEM:
       return absl::ResourceExhaustedError(msg);
+    case SQLITE_IOERR:
+      // A full disk or file-size limit reaches SQLite as a failed write
+      // (EFBIG under RLIMIT_FSIZE is IOERR_WRITE, not FULL), and an
+      // allocation failure inside the VFS as IOERR_NOMEM.
+      if (code == SQLITE_IOERR_NOMEM) return absl::ResourceExhaustedError(msg);
+      if (db != nullptr) {
+        const int err = LastFileErrno(db);
+        if (err == ENOSPC || err == EFBIG || err == EDQUOT) {
+          return absl::ResourceExhaustedError(msg);
+        }
+      }
+      return absl::InternalError(msg);
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
       return absl::FailedPreconditionError(msg);
@@ -148,12 +186,19 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   if (rc != SQLITE_OK) {
     absl::Status status = SqliteStatus(rc, "open", db);
     sqlite3_close_v2(db);
-    if ((rc & 0xff) == SQLITE_CANTOPEN && !options.create) {
+    // Only a missing file is NotFound: CANTOPEN also covers a failed open
+    // of a file that is there (out of descriptors, an I/O error).
+    if ((rc & 0xff) == SQLITE_CANTOPEN && !options.create &&
+        ::access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
       return absl::NotFoundError("open: database file does not exist");
     }
     return status;
   }
   std::unique_ptr<Connection> conn(new Connection(db, options.statement_cache_size));
+  // Sized once: Abseil's flat_hash_map sets its new capacity before
+  // allocating the larger table, so a std::bad_alloc thrown while it grows
+  // leaves it corrupt. With room reserved, Prepare never grows it.
+  conn->cache_.reserve(static_cast<size_t>(std::max(options.statement_cache_size, 0)));
   // Nothing the API exposes loads extensions, but make sure of it, and
   // refuse SQL that could corrupt the file even if one slipped through.
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
