@@ -133,6 +133,12 @@ struct Options {
   int64_t mmap_size = int64_t{1} << 30;
   // WAL pages after which the writer checkpoints (SQLite's default is 1000).
   int wal_autocheckpoint_pages = 4000;
+  // WAL file size past which a commit checkpoints the whole WAL and
+  // truncates it, waiting up to busy_timeout for readers of older snapshots
+  // to finish. Readers that always overlap otherwise keep the WAL growing.
+  // When a reader outlasts the wait, the next try comes after the WAL has
+  // grown by this much again. 0 disables.
+  int64_t wal_truncate_bytes = int64_t{32} << 20;
 };
 
 // What Lookup is asked. Give either `identity` or `customer_id`.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "absl/strings/match.h"
@@ -49,6 +50,9 @@ absl::Status CheckPath(const std::string& path, bool create) {
   return absl::OkStatus();
 }
 
+// How long one try of the WAL truncation waits for readers.
+constexpr absl::Duration kTruncateTry = absl::Milliseconds(20);
+
 // Turns "not a database" into the error Open documents.
 absl::Status OpenError(absl::Status status) {
   if (absl::IsDataLoss(status) && absl::StrContains(status.message(), "not a database")) {
@@ -68,6 +72,9 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string
   if (options.busy_timeout < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("options.busy_timeout: negative");
   }
+  if (options.wal_truncate_bytes < 0) {
+    return absl::InvalidArgumentError("options.wal_truncate_bytes: negative");
+  }
   OMNICTX_RETURN_IF_ERROR(CheckPath(path, options.create_if_missing && !options.read_only));
 
   ConnectionOptions copts;
@@ -79,7 +86,8 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string
 
   ConnectionOptions reader = copts;
   reader.read_only = true;
-  std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path, reader, options.max_readers));
+  std::unique_ptr<SqliteDatabase> db(
+      new SqliteDatabase(path, reader, options.max_readers, options.wal_truncate_bytes));
 
   if (!options.read_only) {
     ConnectionOptions writer = copts;
@@ -131,6 +139,33 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string
   return db;
 }
 
+SqliteDatabase::SqliteDatabase(std::string path, ConnectionOptions reader_options,
+                               int max_readers, int64_t wal_truncate_bytes)
+    : path_(std::move(path)),
+      reader_options_(reader_options),
+      max_readers_(max_readers),
+      wal_path_(path_ + "-wal"),
+      wal_truncate_bytes_(wal_truncate_bytes),
+      pid_(::getpid()),
+      wal_truncate_at_(wal_truncate_bytes) {}
+
+// In a child after fork() the connections are copies of the parent's:
+// closing them could checkpoint and delete the WAL the parent is using, or
+// drop locks SQLite believes it holds. They are left unclosed (the memory
+// goes with the child), and no mutex is taken: a parent thread may have
+// held one at the fork.
+SqliteDatabase::~SqliteDatabase() {
+  if (::getpid() == pid_) return;
+  static_cast<void>(writer_.release());
+  for (std::unique_ptr<Connection>& conn : idle_) static_cast<void>(conn.release());
+}
+
+absl::Status SqliteDatabase::CheckProcess() const {
+  if (::getpid() == pid_) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "store: used in a child process after fork(); open the store again in the child");
+}
+
 absl::StatusOr<std::unique_ptr<Connection>> SqliteDatabase::AcquireReader() {
   {
     absl::MutexLock lock(&pool_mu_);
@@ -159,6 +194,7 @@ void SqliteDatabase::ReleaseReader(std::unique_ptr<Connection> conn) {
 }
 
 absl::Status SqliteDatabase::Read(absl::FunctionRef<absl::Status(Repository&)> fn) {
+  OMNICTX_RETURN_IF_ERROR(CheckProcess());
   OMNICTX_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
   absl::Status status = [&]() -> absl::Status {
     // One deferred transaction: every read of the call sees one snapshot.
@@ -173,6 +209,7 @@ absl::Status SqliteDatabase::Read(absl::FunctionRef<absl::Status(Repository&)> f
 }
 
 absl::Status SqliteDatabase::Write(absl::FunctionRef<absl::Status(Repository&)> fn) {
+  OMNICTX_RETURN_IF_ERROR(CheckProcess());
   absl::MutexLock lock(&write_mu_);
   if (writer_ == nullptr) {
     return absl::FailedPreconditionError("store: opened read-only");
@@ -183,10 +220,47 @@ absl::Status SqliteDatabase::Write(absl::FunctionRef<absl::Status(Repository&)> 
                            Transaction::Begin(writer_.get(), Transaction::Mode::kImmediate));
   SqliteRepository repo(writer_.get());
   OMNICTX_RETURN_IF_ERROR(fn(repo));
-  return tx.Commit();
+  OMNICTX_RETURN_IF_ERROR(tx.Commit());
+  MaybeTruncateWal();
+  return absl::OkStatus();
+}
+
+// SQLite's automatic checkpoint is PASSIVE: it copies only the frames no
+// reader still needs, and the WAL restarts from its beginning only at a
+// moment when no reader uses it. Readers that always overlap deny it that
+// moment and the WAL grows without bound. A TRUNCATE checkpoint instead
+// waits for the readers of older snapshots to finish (readers that start
+// meanwhile are not blocked), copies everything and empties the file.
+//
+// It is run as many short tries rather than one long wait: a try waits for
+// the reader slot it first saw holding an old snapshot, and readers that
+// keep taking turns on that slot (now at the newest snapshot) can hold it
+// for ever; a new try sees the slot is current and moves on. The tries
+// stop after busy_timeout.
+//
+// The size is the file's: it only drops when the WAL is truncated.
+void SqliteDatabase::MaybeTruncateWal() {
+  if (wal_truncate_bytes_ <= 0) return;
+  struct stat st;
+  if (::stat(wal_path_.c_str(), &st) != 0 || st.st_size < wal_truncate_at_) return;
+  sqlite3* db = writer_->raw();
+  const absl::Duration timeout = reader_options_.busy_timeout;
+  const absl::Time give_up = absl::Now() + timeout;
+  sqlite3_busy_timeout(db, static_cast<int>(absl::ToInt64Milliseconds(
+                               std::min(kTruncateTry, timeout))));
+  int rc;
+  do {
+    rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  } while ((rc & 0xff) == SQLITE_BUSY && absl::Now() < give_up);
+  sqlite3_busy_timeout(db, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  // A reader that outlasted the wait must not make every later write wait
+  // too: try again once the WAL has grown by the threshold once more.
+  wal_truncate_at_ =
+      rc == SQLITE_OK ? wal_truncate_bytes_ : static_cast<int64_t>(st.st_size) + wal_truncate_bytes_;
 }
 
 absl::Status SqliteDatabase::CheckpointTruncate() {
+  OMNICTX_RETURN_IF_ERROR(CheckProcess());
   absl::MutexLock lock(&write_mu_);
   if (writer_ == nullptr) return absl::FailedPreconditionError("store: opened read-only");
   int rc = sqlite3_wal_checkpoint_v2(writer_->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,

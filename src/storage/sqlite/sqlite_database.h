@@ -2,9 +2,16 @@
 //
 // The SQLite Database: one writer connection behind a mutex and a pool of
 // reader connections, all on one WAL-mode file.
+//
+// A database belongs to the process that opened it: after fork(), every
+// call in the child returns FailedPrecondition, and destroying it there
+// leaves the parent's connections and locks alone.
 #ifndef OMNICTX_STORAGE_SQLITE_SQLITE_DATABASE_H_
 #define OMNICTX_STORAGE_SQLITE_SQLITE_DATABASE_H_
 
+#include <sys/types.h>
+
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,14 +35,21 @@ class SqliteDatabase final : public Database {
   // newer than this build; DataLoss if corrupt.
   static absl::StatusOr<std::unique_ptr<SqliteDatabase>> Open(std::string_view path,
                                                               const Options& options);
+  ~SqliteDatabase() ABSL_NO_THREAD_SAFETY_ANALYSIS override;
 
   absl::Status Read(absl::FunctionRef<absl::Status(Repository&)> fn) override;
   absl::Status Write(absl::FunctionRef<absl::Status(Repository&)> fn) override;
   absl::Status CheckpointTruncate() override;
 
  private:
-  SqliteDatabase(std::string path, ConnectionOptions reader_options, int max_readers)
-      : path_(std::move(path)), reader_options_(reader_options), max_readers_(max_readers) {}
+  SqliteDatabase(std::string path, ConnectionOptions reader_options, int max_readers,
+                 int64_t wal_truncate_bytes);
+
+  // Returns FailedPrecondition if called in a child after fork().
+  absl::Status CheckProcess() const;
+  // Checkpoints and truncates the WAL once it is over wal_truncate_bytes_.
+  // Never fails the write that just committed.
+  void MaybeTruncateWal() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   // Leases a reader connection, opening one if the pool is not full.
   absl::StatusOr<std::unique_ptr<Connection>> AcquireReader();
@@ -44,9 +58,14 @@ class SqliteDatabase final : public Database {
   const std::string path_;
   const ConnectionOptions reader_options_;
   const int max_readers_;
+  const std::string wal_path_;
+  const int64_t wal_truncate_bytes_;  // 0: no truncation policy
+  const pid_t pid_;                   // the process that opened the file
 
   absl::Mutex write_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);  // null if read-only
+  // WAL size at which the next truncation is tried.
+  int64_t wal_truncate_at_ ABSL_GUARDED_BY(write_mu_);
 
   absl::Mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(pool_mu_);
