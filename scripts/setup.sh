@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Installs the Debian (bookworm) packages omnictx needs to build, test and
-# run its Python bindings. Idempotent: when everything is installed it prints
+# run its Python bindings (chromium and poppler-utils render `omnictx
+# report` in its test). Idempotent: when everything is installed it prints
 # nothing and returns at once. Never reads standard input.
 #
 #   bash scripts/setup.sh
@@ -15,6 +16,7 @@ packages=(
   catch2 libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-protobuf
   sqlite3 zlib1g-dev nodejs curl
+  chromium poppler-utils
 )
 # npm for the HTTP collector's end-to-end test. NodeSource's nodejs bundles
 # npm and conflicts with Debian's npm package, so ask for it only if absent.

@@ -9,6 +9,7 @@
 #include "omnictx/ingest.h"      // IWYU pragma: export
 #include "omnictx/journey_format.h"  // IWYU pragma: export
 #include "omnictx/metrics.h"    // IWYU pragma: export
+#include "omnictx/staffing.h"   // IWYU pragma: export
 #include "omnictx/options.h"    // IWYU pragma: export
 #include "omnictx/store.h"      // IWYU pragma: export
 #include "omnictx/types.h"      // IWYU pragma: export

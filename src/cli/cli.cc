@@ -75,6 +75,18 @@ const std::vector<Command>& Commands() {
       {"import", "import Segment-spec events (JSON lines or batch envelopes)",
        "import FILE|- [--strict] [--mapping FILE] [--actor NAME]",
        {"mapping", "actor"}, {"strict"}, CmdImport},
+      {"metrics", "KPIs per channel, journeys, FCR, CSAT; staffing what-ifs",
+       "metrics [--since RFC3339] [--until RFC3339] [--by touchpoint|agent|journey|priority|hour]\n"
+       "        [--journey KEY] [--recontact-window 7d]\n"
+       "  metrics staffing --volume N --interval 30m --aht 180s --target 0.8 --answer-within 20s\n"
+       "        [--patience 60s] [--agents N] [--max-occupancy 0.85]",
+       {"since", "until", "by", "journey", "recontact-window", "volume", "interval", "aht",
+        "target", "answer-within", "patience", "agents", "max-occupancy"},
+       {}, CmdMetrics},
+      {"report", "an HTML page: KPIs vs targets, journey funnels, staffing what-if",
+       "report --out FILE [--since RFC3339] [--until RFC3339] [--journey KEY]\n"
+       "        [--recontact-window 7d] [--aht 180s]",
+       {"out", "since", "until", "journey", "recontact-window", "aht"}, {}, CmdReport},
       {"serve", "HTTP collector: Segment tracking API and context look-ups",
        "serve --write-key KEY | --write-key-file FILE [--listen 127.0.0.1:8080]\n"
        "  [--threads 4] [--mapping FILE] [--actor NAME] [--allow-remote]",

@@ -78,6 +78,13 @@ int CmdTimeline(Invocation& inv);
 int CmdStalled(Invocation& inv);
 int CmdJourneys(Invocation& inv);
 int CmdCases(Invocation& inv);
+int CmdMetrics(Invocation& inv);
+int CmdReport(Invocation& inv);
+// The window and grouping of `metrics` and `report`: --since/--until
+// (default: the 7 days before now), --by, --journey, --recontact-window.
+absl::StatusOr<MetricsQuery> MetricsQueryFrom(const Invocation& inv);
+// `metrics staffing`: Erlang C / Erlang A what-ifs (commands_staffing.cc).
+int CmdMetricsStaffing(Invocation& inv);
 int CmdMerge(Invocation& inv);
 int CmdUnmerge(Invocation& inv);
 int CmdMerges(Invocation& inv);

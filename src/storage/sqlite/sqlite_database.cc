@@ -99,7 +99,7 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string
     absl::Status st = Migrate(conn->get());
     if (st.ok()) st = (*conn)->Exec("PRAGMA journal_mode=WAL", "enable WAL");
     if (!st.ok()) return OpenError(st);
-    absl::MutexLock lock(&db->write_mu_);
+    std::lock_guard<std::mutex> lock(db->write_mu_);
     db->writer_ = *std::move(conn);
   } else {
     // A read-only store cannot migrate: the file must already be current.
@@ -147,7 +147,10 @@ SqliteDatabase::SqliteDatabase(std::string path, ConnectionOptions reader_option
       wal_path_(path_ + "-wal"),
       wal_truncate_bytes_(wal_truncate_bytes),
       pid_(::getpid()),
-      wal_truncate_at_(wal_truncate_bytes) {}
+      wal_truncate_at_(wal_truncate_bytes) {
+  // Never grows later: returning a reader cannot fail for lack of memory.
+  idle_.reserve(static_cast<size_t>(max_readers));
+}
 
 // In a child after fork() the connections are copies of the parent's:
 // closing them could checkpoint and delete the WAL the parent is using, or
@@ -168,11 +171,8 @@ absl::Status SqliteDatabase::CheckProcess() const {
 
 absl::StatusOr<std::unique_ptr<Connection>> SqliteDatabase::AcquireReader() {
   {
-    absl::MutexLock lock(&pool_mu_);
-    auto available = [this]() ABSL_SHARED_LOCKS_REQUIRED(pool_mu_) {
-      return !idle_.empty() || open_readers_ < max_readers_;
-    };
-    pool_mu_.Await(absl::Condition(&available));
+    std::unique_lock<std::mutex> lock(pool_mu_);
+    reader_released_.wait(lock, [this] { return !idle_.empty() || open_readers_ < max_readers_; });
     if (!idle_.empty()) {
       std::unique_ptr<Connection> conn = std::move(idle_.back());
       idle_.pop_back();
@@ -182,15 +182,21 @@ absl::StatusOr<std::unique_ptr<Connection>> SqliteDatabase::AcquireReader() {
   }
   auto conn = Connection::Open(path_, reader_options_);
   if (!conn.ok()) {
-    absl::MutexLock lock(&pool_mu_);
-    --open_readers_;
+    {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      --open_readers_;
+    }
+    reader_released_.notify_one();
   }
   return conn;
 }
 
 void SqliteDatabase::ReleaseReader(std::unique_ptr<Connection> conn) {
-  absl::MutexLock lock(&pool_mu_);
-  idle_.push_back(std::move(conn));
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    idle_.push_back(std::move(conn));
+  }
+  reader_released_.notify_one();
 }
 
 absl::Status SqliteDatabase::Read(absl::FunctionRef<absl::Status(Repository&)> fn) {
@@ -210,7 +216,7 @@ absl::Status SqliteDatabase::Read(absl::FunctionRef<absl::Status(Repository&)> f
 
 absl::Status SqliteDatabase::Write(absl::FunctionRef<absl::Status(Repository&)> fn) {
   OMNICTX_RETURN_IF_ERROR(CheckProcess());
-  absl::MutexLock lock(&write_mu_);
+  std::lock_guard<std::mutex> lock(write_mu_);
   if (writer_ == nullptr) {
     return absl::FailedPreconditionError("store: opened read-only");
   }
@@ -261,7 +267,7 @@ void SqliteDatabase::MaybeTruncateWal() {
 
 absl::Status SqliteDatabase::CheckpointTruncate() {
   OMNICTX_RETURN_IF_ERROR(CheckProcess());
-  absl::MutexLock lock(&write_mu_);
+  std::lock_guard<std::mutex> lock(write_mu_);
   if (writer_ == nullptr) return absl::FailedPreconditionError("store: opened read-only");
   int rc = sqlite3_wal_checkpoint_v2(writer_->raw(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
                                      nullptr, nullptr);

@@ -11,15 +11,16 @@
 
 #include <sys/types.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "omnictx/options.h"
 #include "storage/repository.h"
 #include "storage/sqlite/connection.h"
@@ -62,12 +63,15 @@ class SqliteDatabase final : public Database {
   const int64_t wal_truncate_bytes_;  // 0: no truncation policy
   const pid_t pid_;                   // the process that opened the file
 
-  absl::Mutex write_mu_;
+  // Standard mutexes rather than absl::Mutex: ThreadSanitizer sees their
+  // locking even when Abseil was not built with it (Debian's is not).
+  std::mutex write_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);  // null if read-only
   // WAL size at which the next truncation is tried.
   int64_t wal_truncate_at_ ABSL_GUARDED_BY(write_mu_);
 
-  absl::Mutex pool_mu_;
+  std::mutex pool_mu_;
+  std::condition_variable reader_released_;  // an idle reader or a free slot
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(pool_mu_);
   int open_readers_ ABSL_GUARDED_BY(pool_mu_) = 0;
 };
