@@ -25,7 +25,9 @@ h1 { font-size: 22px; margin-bottom: 4px; }
 h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ccd3db; }
 p.meta { color: #5a6775; margin-top: 0; }
 table { border-collapse: collapse; margin: 8px 0; }
-th, td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #e4e8ec; }
+@page { size: A4 landscape; margin: 12mm; }
+th, td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #e4e8ec;
+         white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 td.ok { color: #16703a; font-weight: bold; }
 td.below { color: #b3261e; font-weight: bold; }

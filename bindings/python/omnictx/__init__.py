@@ -24,6 +24,7 @@ from omnictx.Error (see omnictx.errors).
 """
 
 from . import errors
+from . import staffing
 from ._omnictx import __version__
 from ._omnictx import schema_version as _schema_version
 from ._clock import FakeClock
@@ -53,7 +54,7 @@ def schema_version() -> int:
 
 
 __all__ = [
-    "__version__", "schema_version", "errors",
+    "__version__", "schema_version", "errors", "staffing",
     # Store
     "Store", "Timeline", "TimelinePage", "FakeClock", "ImportReport", "ImportIssue",
     # Entities

@@ -9,6 +9,7 @@ from typing import (Any, ClassVar, Dict, Iterable, Iterator, List, Mapping, Name
                     Optional, Sequence, Tuple, Type, TypeVar, Union)
 
 from . import errors as errors
+from . import staffing as staffing
 from .errors import AbortedError as AbortedError
 from .errors import AlreadyExistsError as AlreadyExistsError
 from .errors import CancelledError as CancelledError

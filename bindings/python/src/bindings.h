@@ -134,6 +134,7 @@ void RegisterLookup(py::class_<PyStore>& cls);
 void RegisterResolution(py::class_<PyStore>& cls);
 void RegisterIngest(py::class_<PyStore>& cls);
 void RegisterMetrics(py::class_<PyStore>& cls);
+void RegisterStaffing(py::module_& m);
 
 }  // namespace omnictx::python
 

@@ -18,6 +18,7 @@ PYBIND11_MODULE(_omnictx, m) {
   omnictx::python::RegisterErrors(m);
   omnictx::python::RegisterClock(m);
   omnictx::python::RegisterFormat(m);
+  omnictx::python::RegisterStaffing(m);
 
   py::class_<PyStore> store(m, "Store", "A handle on one omnictx database (see omnictx.Store).");
   omnictx::python::RegisterStore(m, store);
