@@ -51,6 +51,7 @@ class OpenOptions:
     statement_cache_size: int
     mmap_size: int
     wal_autocheckpoint_pages: int
+    wal_truncate_bytes: int
     clock: Optional[FakeClock]
     routing_order: Optional[List[str]]
     recent_activity_window_us: Optional[int]

@@ -46,7 +46,8 @@ def open_options(path: str, *, default_region: Optional[str], create_if_missing:
                  clock: Any, routing: Optional[Mapping[str, Any]],
                  identity_policy: Optional[Mapping[str, Any]],
                  retention: Optional[Mapping[str, Any]], statement_cache_size: int,
-                 mmap_size: int, wal_autocheckpoint_pages: int) -> Any:
+                 mmap_size: int, wal_autocheckpoint_pages: int,
+                 wal_truncate_bytes: int) -> Any:
     """Returns a filled _omnictx.OpenOptions. Raises InvalidArgumentError for
     an unknown setting or value and TypeError for a value of the wrong type."""
     o = _omnictx.OpenOptions()
@@ -61,6 +62,7 @@ def open_options(path: str, *, default_region: Optional[str], create_if_missing:
     o.mmap_size = _args.integer("mmap_size", mmap_size)
     o.wal_autocheckpoint_pages = _args.integer("wal_autocheckpoint_pages",
                                                wal_autocheckpoint_pages)
+    o.wal_truncate_bytes = _args.integer("wal_truncate_bytes", wal_truncate_bytes)
     o.clock = None if clock is None else clock._clock
 
     r = _settings("routing", routing, ROUTING_KEYS)

@@ -93,13 +93,17 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
              retention: Optional[Mapping[str, Any]] = None,
              statement_cache_size: int = 64,
              mmap_size: int = 1 << 30,
-             wal_autocheckpoint_pages: int = 4000) -> "Store":
+             wal_autocheckpoint_pages: int = 4000,
+             wal_truncate_bytes: int = 32 << 20) -> "Store":
         """Opens (creating and migrating if needed) the database at ``path``.
 
         default_region: ISO 3166 code ("FR") for national phone numbers.
         busy_timeout: seconds (or a timedelta) to wait for another
           process's write lock before raising UnavailableError.
         durability: "normal" survives a process crash, "full" power loss.
+        wal_truncate_bytes: WAL size after which a commit checkpoints and
+          truncates it, so overlapping readers cannot grow it forever (0:
+          never).
         clock: a FakeClock for tests; the real clock by default.
         routing: {"order": ["case_owner", "recent_journey_activity",
           "stalled_journey"], "recent_activity_window": timedelta,
@@ -126,7 +130,8 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
             busy_timeout=busy_timeout, durability=durability, max_readers=max_readers,
             clock=clock, routing=routing, identity_policy=identity_policy,
             retention=retention, statement_cache_size=statement_cache_size,
-            mmap_size=mmap_size, wal_autocheckpoint_pages=wal_autocheckpoint_pages)
+            mmap_size=mmap_size, wal_autocheckpoint_pages=wal_autocheckpoint_pages,
+            wal_truncate_bytes=wal_truncate_bytes)
         self = object.__new__(cls)
         self._path = options.path
         self._core = _omnictx.Store.open(options)

@@ -59,6 +59,7 @@ struct OpenOptions {
   int statement_cache_size = 64;
   int64_t mmap_size = int64_t{1} << 30;
   int wal_autocheckpoint_pages = 4000;
+  int64_t wal_truncate_bytes = int64_t{32} << 20;
   std::shared_ptr<FakeClock> clock;
   // Routing (RoutingPolicy); unset keeps the default.
   std::optional<std::vector<std::string>> routing_order;
@@ -88,6 +89,7 @@ Options ToOptions(const OpenOptions& a) {
   options.statement_cache_size = a.statement_cache_size;
   options.mmap_size = a.mmap_size;
   options.wal_autocheckpoint_pages = a.wal_autocheckpoint_pages;
+  options.wal_truncate_bytes = a.wal_truncate_bytes;
   if (a.routing_order) {
     options.routing.order.clear();
     for (const std::string& name : *a.routing_order) {
@@ -148,6 +150,7 @@ void RegisterStore(py::module_& m, py::class_<PyStore>& cls) {
       .def_readwrite("statement_cache_size", &OpenOptions::statement_cache_size)
       .def_readwrite("mmap_size", &OpenOptions::mmap_size)
       .def_readwrite("wal_autocheckpoint_pages", &OpenOptions::wal_autocheckpoint_pages)
+      .def_readwrite("wal_truncate_bytes", &OpenOptions::wal_truncate_bytes)
       .def_readwrite("clock", &OpenOptions::clock)
       .def_readwrite("routing_order", &OpenOptions::routing_order)
       .def_readwrite("recent_activity_window_us", &OpenOptions::recent_activity_window_us)
