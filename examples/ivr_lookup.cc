@@ -71,8 +71,10 @@ int main(int argc, char** argv) {
     SetVariable("OMNICTX_KNOWN", "0");
     return 0;
   }
+  // The IVR audience: routing, journeys and cases, no contact details.
   auto ctx = (*store)->Lookup({.identity = omnictx::Phone(agi["agi_callerid"]),
-                               .channel = omnictx::Channel::kIvr});
+                               .channel = omnictx::Channel::kIvr,
+                               .audience = omnictx::Audience::kIvr});
   if (!ctx.ok()) {
     // Withheld or malformed numbers ("anonymous", "unknown") are not errors
     // for the caller: route them as unknown.

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The omnictx command-line tool, driven in-process through cli::Run.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "cli/cli.h"
+#include "cli/serve.h"
 #include "test_util.h"
 
 namespace omnictx {
@@ -118,6 +120,86 @@ TEST_CASE("an operator adds a customer, opens a case and looks the caller up", "
   CHECK_THAT(r.err, Catch::Contains("phone: letters not allowed"));
   r = cli({"timeline", "--phone", "+33 7 00 00 00 01"});
   CHECK(r.code == cli::kExitNotFound);
+}
+
+TEST_CASE("lookup shows what another door would see with --audience", "[cli][audience]") {
+  Cli cli;
+  REQUIRE(cli({"init"}).code == 0);
+  REQUIRE(cli({"customer", "add", "--id", "c-9", "--name", "Ana Lima", "--phone", "06 12 34 56 78",
+               "--email", "ana@example.org"})
+              .code == 0);
+  Result full = cli({"lookup", "--phone", "0612345678", "--json"});
+  REQUIRE(full.code == 0);
+  CHECK_THAT(full.out, Catch::Contains("ana@example.org") && Catch::Contains("+33612345678"));
+  for (const char* audience : {"ivr", "public_web"}) {
+    for (std::vector<std::string> format : {std::vector<std::string>{"--json"},
+                                            std::vector<std::string>{"--flat"},
+                                            std::vector<std::string>{}}) {
+      std::vector<std::string> argv = {"lookup", "--phone", "0612345678", "--audience", audience};
+      argv.insert(argv.end(), format.begin(), format.end());
+      Result r = cli(argv);
+      INFO(audience << "\n" << r.out);
+      REQUIRE(r.code == 0);
+      CHECK_THAT(r.out, Catch::Contains("Ana Lima"));
+      CHECK_THAT(r.out, !Catch::Contains("ana@example.org") && !Catch::Contains("612345678"));
+    }
+  }
+  Result r = cli({"lookup", "--phone", "0612345678", "--audience", "root"});
+  CHECK(r.code == cli::kExitUsage);
+  CHECK_THAT(r.err, Catch::Contains("--audience: unknown audience"));
+
+  // serve's --audiences: the first is the default, names are checked.
+  auto audiences = cli::ParseAudiences("ivr,agent,ivr");
+  REQUIRE_OK(audiences);
+  CHECK(*audiences == std::vector<Audience>{Audience::kIvr, Audience::kAgent});
+  CHECK(cli::ParseAudiences("").status() == absl::InvalidArgumentError("--audiences: empty"));
+  CHECK(absl::IsInvalidArgument(cli::ParseAudiences("ivr,root").status()));
+}
+
+TEST_CASE("the CLI's error messages never echo a personal value", "[cli][error_canary]") {
+  Cli cli;
+  REQUIRE(cli({"init"}).code == 0);
+  REQUIRE(cli({"customer", "add", "--id", "c-1", "--name", "Ana", "--phone", "0612345678"}).code ==
+          0);
+  const std::string lines = cli.Write(
+      "bad.jsonl",
+      "{\"type\":\"identify\",\"userId\":\"zqk7\\u0001\"}\n"
+      "{\"type\":\"identify\",\"userId\":\"u1\",\"traits\":{\"email\":\"zqk7@localhost\"}}\n"
+      "{\"type\":\"track\",\"userId\":\"u2\",\"event\":\"E\",\"timestamp\":\"zqk7\"}\n"
+      "zqk7 98765431\n");
+  const std::vector<std::vector<std::string>> calls = {
+      {"lookup", "--phone", "zqk7 98765431"},
+      {"lookup", "--phone", "+33 6 98 76 54 31 ext. 2"},
+      {"lookup", "--email", "zqk7@localhost"},
+      {"lookup", "--customer", "zqk7\n"},
+      {"customer", "show", "--customer", "zqk7-ghost"},
+      {"customer", "show", "--email", "zqk7@example.com"},
+      {"customer", "add", "--id", "zqk7\x01"},
+      {"customer", "add", "--id", "c-2", "--name", "zqk7\x01"},
+      {"customer", "add", "--id", "c-1", "--phone", "06 98 76 54 31", "--email", "zqk7@"},
+      {"timeline", "--phone", "+33698765431"},
+      {"cases", "open", "--customer", "zqk7-ghost", "--subject", "S"},
+      {"cases", "open", "--customer", "c-1", "--subject", "zqk7\x01"},
+      {"merge", "--survivor", "zqk7-a", "--absorbed", "c-1", "--actor", "ops"},
+      {"merge", "--survivor", "c-1", "--absorbed", "zqk7-b", "--actor", "ops"},
+      {"erase", "--customer", "zqk7-ghost", "--actor", "dpo", "--yes"},
+      {"erase", "--phone", "+33698765431", "--actor", "dpo", "--yes"},
+      {"journeys", "start", "--journey", "loan", "--customer", "zqk7-ghost"},
+      {"import", lines},
+      {"import", lines, "--strict"},
+  };
+  for (const auto& argv : calls) {
+    Result r = cli(argv);
+    INFO(argv[0] << " " << argv[1] << ": exit " << r.code << "\n" << r.err << r.out);
+    CHECK(r.code != 0);
+    CHECK_FALSE(r.err.empty());
+    std::string all = r.err + r.out;
+    std::transform(all.begin(), all.end(), all.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    CHECK(all.find("zqk7") == std::string::npos);
+    CHECK(all.find("98765431") == std::string::npos);
+    CHECK(all.find("98 76 54 31") == std::string::npos);
+  }
 }
 
 TEST_CASE("journeys are defined from a file, run and found stalled", "[cli]") {

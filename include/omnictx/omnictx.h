@@ -4,6 +4,7 @@
 #ifndef OMNICTX_OMNICTX_H_
 #define OMNICTX_OMNICTX_H_
 
+#include "omnictx/audience.h"   // IWYU pragma: export
 #include "omnictx/clock.h"      // IWYU pragma: export
 #include "omnictx/context_format.h"  // IWYU pragma: export
 #include "omnictx/ingest.h"      // IWYU pragma: export

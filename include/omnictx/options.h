@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "omnictx/audience.h"
 #include "omnictx/clock.h"
 #include "omnictx/types.h"
 
@@ -119,6 +120,8 @@ struct Options {
   IdentityPolicy identity = {};
   // How long interactions are kept (Purge).
   RetentionPolicy retention = {};
+  // Which parts of a Context each audience sees (see audience.h).
+  AudiencePolicy audiences = {};
 
   // ---- Performance ----
   // How long a call waits for another process's write lock before
@@ -149,6 +152,8 @@ struct LookupRequest {
   std::string customer_id = {};
   // The channel that asks (the IVR, the web site ...).
   Channel channel = Channel::kUnspecified;
+  // Who reads the answer; parts it may not see are cleared (audience.h).
+  Audience audience = Audience::kAgent;
   // How many recent interactions to include (0 to Limits::kMaxRecent).
   int recent_limit = 20;
   // Agents available now; when set and a case owner is not among them,

@@ -221,9 +221,10 @@ class Store {
   // Assembles what a door should know about whoever is at it: customer,
   // active journeys, open cases, recent interactions, last contact,
   // consents, suggestions and a routing hint, from one snapshot. An unknown
-  // identity is a normal answer with known() == false.
+  // identity is a normal answer with known() == false. The answer holds only
+  // the parts request.audience may see (Options::audiences, audience.h).
   // Returns InvalidArgument if neither or both of identity and customer_id
-  // are given, or the identity is malformed.
+  // are given, the identity is malformed or the audience is unknown.
   [[nodiscard]] virtual absl::StatusOr<Context> Lookup(
       const LookupRequest& request) = 0;
 

@@ -39,8 +39,8 @@ const std::vector<Command>& Commands() {
        With({"id", "name", "language"}, kWho), {}, CmdCustomer},
       {"lookup", "what a door sees: the context of a customer",
        "lookup (--customer ID | --phone P | --email E | --cookie C) [--channel ivr]\n"
-       "  [--recent 20] [--agents a,b,c] [--flat]",
-       With({"channel", "recent", "agents"}, kWho), {"flat"}, CmdLookup},
+       "  [--recent 20] [--agents a,b,c] [--audience agent|ivr|public_web] [--flat]",
+       With({"channel", "recent", "agents", "audience"}, kWho), {"flat"}, CmdLookup},
       {"timeline", "a customer's interactions across channels, newest first",
        "timeline (--customer ID | --phone P | --email E | --cookie C) [--case ID]\n"
        "  [--since RFC3339] [--until RFC3339] [--limit 50]",
@@ -89,8 +89,9 @@ const std::vector<Command>& Commands() {
        {"out", "since", "until", "journey", "recontact-window", "aht"}, {}, CmdReport},
       {"serve", "HTTP collector: Segment tracking API and context look-ups",
        "serve --write-key KEY | --write-key-file FILE [--listen 127.0.0.1:8080]\n"
-       "  [--threads 4] [--mapping FILE] [--actor NAME] [--allow-remote]",
-       {"listen", "write-key", "write-key-file", "threads", "mapping", "actor"},
+       "  [--threads 4] [--mapping FILE] [--actor NAME] [--allow-remote]\n"
+       "  [--audiences ivr,public_web]  (GET /v1/context ?audience=; the first is the default)",
+       {"listen", "write-key", "write-key-file", "threads", "mapping", "actor", "audiences"},
        {"allow-remote"}, CmdServe},
   };
   return *commands;

@@ -2,6 +2,7 @@
 //
 // init, check, customer, lookup, timeline, stalled.
 #include <ostream>
+#include <vector>
 
 #include "absl/strings/str_split.h"
 #include "cli/cli.h"
@@ -66,16 +67,23 @@ int CmdCustomer(Invocation& inv) {
     c.set_id(inv.args.Get("id").value_or(""));
     c.set_display_name(inv.args.Get("name").value_or(""));
     c.set_language(inv.args.Get("language").value_or(""));
-    auto stored = (*store)->UpsertCustomer(c);
-    if (!stored.ok()) return Fail(inv, stored.status());
-    id = stored->id();
-    // --phone, --email and --cookie may all be given to add.
+    // --phone, --email and --cookie may all be given to add. A malformed
+    // one is refused before anything is written.
+    std::vector<Identity> identities;
     for (const char* name : {"phone", "email", "cookie"}) {
       auto v = inv.args.Get(name);
       if (!v) continue;
       Identity one = std::string(name) == "phone"   ? Phone(*v)
                      : std::string(name) == "email" ? Email(*v)
                                                     : Cookie(*v);
+      auto normalized = (*store)->Normalize(one);
+      if (!normalized.ok()) return Fail(inv, normalized.status());
+      identities.push_back(*std::move(normalized));
+    }
+    auto stored = (*store)->UpsertCustomer(c);
+    if (!stored.ok()) return Fail(inv, stored.status());
+    id = stored->id();
+    for (const Identity& one : identities) {
       auto linked = (*store)->LinkIdentity(id, one);
       if (!linked.ok()) return Fail(inv, linked.status());
     }
@@ -120,6 +128,14 @@ int CmdLookup(Invocation& inv) {
       return Fail(inv, absl::InvalidArgumentError("--channel: unknown channel"));
     }
     request.channel = FromProto(kind);
+  }
+  // The operator's tool reads the file itself, so it sees everything unless
+  // told to show what another door would see.
+  if (auto audience = inv.args.Get("audience")) {
+    if (!ParseAudienceName(*audience, &request.audience)) {
+      return Fail(inv, absl::InvalidArgumentError(
+                           "--audience: unknown audience (allowed: agent, ivr, public_web)"));
+    }
   }
   auto recent = IntFlag(inv, "recent", 20);
   if (!recent.ok()) return Fail(inv, recent.status());

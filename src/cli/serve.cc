@@ -18,6 +18,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "cli/cli.h"
 #include "nlohmann/json.hpp"
@@ -31,6 +32,8 @@ using internal::StrCat;
 
 constexpr std::string_view kDefaultListen = "127.0.0.1:8080";
 constexpr int kMaxThreads = 64;
+// GET /v1/context answers the IVR by default, never the full agent view.
+constexpr std::string_view kDefaultAudiences = "ivr,public_web";
 
 // Finds the top-level "writeKey" without building a tree. Returning false
 // from a callback stops the parser.
@@ -117,8 +120,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& flag, const std::string&
 // The routes and what they share: the store, the key, the import options.
 class Collector {
  public:
-  Collector(Store& store, std::string write_key, ImportOptions options, std::ostream& log)
-      : store_(store), write_key_(std::move(write_key)), options_(std::move(options)), log_(log) {}
+  Collector(Store& store, std::string write_key, ImportOptions options,
+            std::vector<Audience> audiences, std::ostream& log)
+      : store_(store),
+        write_key_(std::move(write_key)),
+        options_(std::move(options)),
+        audiences_(std::move(audiences)),
+        log_(log) {}
 
   void Register(httplib::Server& server) {
     for (const char* type :
@@ -224,6 +232,19 @@ class Collector {
       }
       request.channel = FromProto(kind);
     }
+    // The write key also sits in public web pages (Segment's analytics.js),
+    // so a caller gets only the audiences the operator allowed.
+    request.audience = audiences_.front();
+    if (req.has_param("audience")) {
+      Audience asked;
+      if (!ParseAudienceName(req.get_param_value("audience"), &asked)) {
+        return Send(res, ErrorReply(400, "audience: unknown (allowed: agent, ivr, public_web)"));
+      }
+      if (std::find(audiences_.begin(), audiences_.end(), asked) == audiences_.end()) {
+        return Send(res, ErrorReply(403, "audience: not allowed by this server (see --audiences)"));
+      }
+      request.audience = asked;
+    }
     const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
     if (format != "json" && format != "flat") {
       return Send(res, ErrorReply(400, "format: unknown (allowed: json, flat)"));
@@ -252,6 +273,7 @@ class Collector {
   Store& store_;
   const std::string write_key_;
   const ImportOptions options_;
+  const std::vector<Audience> audiences_;  // never empty; the first is the default
   std::mutex log_mutex_;
   std::ostream& log_;
 };
@@ -309,6 +331,20 @@ std::optional<std::string> WriteKeyFromBody(std::string_view body) {
     return std::nullopt;
   }
   return finder.found;
+}
+
+absl::StatusOr<std::vector<Audience>> ParseAudiences(std::string_view list) {
+  std::vector<Audience> out;
+  for (absl::string_view name : absl::StrSplit(internal::Absl(list), ',', absl::SkipEmpty())) {
+    Audience a;
+    if (!ParseAudienceName(std::string_view(name.data(), name.size()), &a)) {
+      return absl::InvalidArgumentError(
+          "--audiences: unknown audience (allowed: agent, ivr, public_web)");
+    }
+    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+  }
+  if (out.empty()) return absl::InvalidArgumentError("--audiences: empty");
+  return out;
 }
 
 HttpReply ErrorReply(int status, std::string_view message) {
@@ -376,6 +412,9 @@ int CmdServe(Invocation& inv) {
     if (!text.ok()) return Fail(inv, text.status());
     options.mapping_json = *std::move(text);
   }
+  auto audiences =
+      ParseAudiences(inv.args.Get("audiences").value_or(std::string(kDefaultAudiences)));
+  if (!audiences.ok()) return Fail(inv, audiences.status());
   // Block SIGINT/SIGTERM before any thread starts, so every thread inherits
   // the mask and only the watcher below receives them (with sigwait). A
   // signal that comes while the store opens stops the server once it runs.
@@ -390,7 +429,7 @@ int CmdServe(Invocation& inv) {
     return Fail(inv, store.status());
   }
 
-  Collector collector(**store, key, options, *inv.err);
+  Collector collector(**store, key, options, *std::move(audiences), *inv.err);
   httplib::Server server;
   const int pool_size = static_cast<int>(*threads);
   server.new_task_queue = [pool_size] { return new httplib::ThreadPool(pool_size); };

@@ -4,7 +4,9 @@
 // (POST /v1/batch, /v1/identify, /v1/track, /v1/page, /v1/screen,
 // /v1/group, /v1/alias, /v1/import) so Segment and RudderStack SDKs can
 // send events straight to a database file, and answers IVR data dips
-// (GET /v1/context). CmdServe (cli.h) runs it; the pieces below are the
+// (GET /v1/context, for the audiences --audiences allows: by default
+// ivr and public_web, never the agent view unless the operator adds it).
+// CmdServe (cli.h) runs it; the pieces below are the
 // parts of a request's handling that do not need a socket.
 //
 // Answers, as the Segment API gives them:
@@ -16,6 +18,7 @@
 //   400 {"success":false,"error":...}  malformed body (JSON, gzip, envelope)
 //                             or every message refused.
 //   401  missing or wrong write key.   413  body over kMaxBatchBytes.
+//   403  GET /v1/context asked for an audience outside --audiences.
 //   415  Content-Encoding other than gzip, deflate, br or identity.
 //   500/503  the store failed (503: busy); the client should retry.
 #ifndef OMNICTX_CLI_SERVE_H_
@@ -24,8 +27,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "omnictx/audience.h"
 #include "omnictx/ingest.h"
 
 namespace omnictx::cli {
@@ -52,6 +57,12 @@ std::optional<std::string> WriteKeyFromBasicAuth(std::string_view header);
 // there is none or the body is not JSON. Reads without building a tree and
 // stops past kMaxJsonDepth, so any body is safe to give it.
 std::optional<std::string> WriteKeyFromBody(std::string_view body);
+
+// Parses serve's --audiences: comma-separated audience names, the first
+// being what GET /v1/context answers when the request names none.
+// Returns InvalidArgument naming --audiences if a name is unknown or the
+// list is empty.
+absl::StatusOr<std::vector<Audience>> ParseAudiences(std::string_view list);
 
 // An HTTP status and its JSON body.
 struct HttpReply {

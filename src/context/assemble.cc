@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "util/strings.h"
+#include "context/audience.h"
 #include "context/routing.h"
 
 namespace omnictx::context {
@@ -80,7 +81,7 @@ bool IsStalled(const JourneyInstance& instance, const journey::Definition& def, 
 }
 
 Context Assemble(const Loaded& loaded, const LookupRequest& request,
-                 const RoutingPolicy& policy, absl::Time now) {
+                 const RoutingPolicy& policy, const AudiencePolicy& audiences, absl::Time now) {
   Context ctx;
   ctx.set_known(true);
   *ctx.mutable_customer() = loaded.customer;
@@ -126,16 +127,19 @@ Context Assemble(const Loaded& loaded, const LookupRequest& request,
     }
   }
   *ctx.mutable_routing() = Route(in, policy);
+  RedactFor(audiences, request.audience, &ctx);
   return ctx;
 }
 
-Context AssembleUnknown(const Identity& matched, const LookupRequest& request, absl::Time now) {
+Context AssembleUnknown(const Identity& matched, const LookupRequest& request,
+                        const AudiencePolicy& audiences, absl::Time now) {
   Context ctx;
   ctx.set_known(false);
   if (matched.kind() != v1::IDENTITY_KIND_UNSPECIFIED) *ctx.mutable_matched_identity() = matched;
   ctx.mutable_asked_from()->set_kind(ToProto(request.channel));
   *ctx.mutable_as_of() = ToProtoTime(now);
   *ctx.mutable_routing() = RouteUnknown();
+  RedactFor(audiences, request.audience, &ctx);
   return ctx;
 }
 

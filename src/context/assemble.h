@@ -42,12 +42,14 @@ struct Loaded {
 // Returns true if the instance has spent longer than its step's threshold.
 bool IsStalled(const JourneyInstance& instance, const journey::Definition& def, absl::Time now);
 
-// Assembles the answer for a known customer.
+// Assembles the answer for a known customer, cut down to what
+// request.audience may see under `audiences`.
 Context Assemble(const Loaded& loaded, const LookupRequest& request,
-                 const RoutingPolicy& policy, absl::Time now);
+                 const RoutingPolicy& policy, const AudiencePolicy& audiences, absl::Time now);
 
-// Assembles the answer for an identity nobody owns.
-Context AssembleUnknown(const Identity& matched, const LookupRequest& request, absl::Time now);
+// Assembles the answer for an identity nobody owns, cut down likewise.
+Context AssembleUnknown(const Identity& matched, const LookupRequest& request,
+                        const AudiencePolicy& audiences, absl::Time now);
 
 }  // namespace omnictx::context
 

@@ -190,10 +190,15 @@ std::string RoutingLine(const RoutingHint& route) {
 
 std::string WhoLine(const Context& ctx) {
   const Customer& customer = ctx.customer();
-  std::string line = customer.display_name().empty()
-                         ? absl::StrCat("Customer ", customer.id())
-                         : absl::StrCat(customer.display_name(), " (customer ",
-                                        customer.id(), ")");
+  // A low-trust audience may see the name without the id, or neither.
+  std::string line;
+  if (customer.display_name().empty()) {
+    line = customer.id().empty() ? "Known customer" : absl::StrCat("Customer ", customer.id());
+  } else {
+    line = customer.id().empty() ? customer.display_name()
+                                 : absl::StrCat(customer.display_name(), " (customer ",
+                                                customer.id(), ")");
+  }
   if (!customer.language().empty()) {
     absl::StrAppend(&line, ", language ", customer.language());
   }
@@ -202,7 +207,9 @@ std::string WhoLine(const Context& ctx) {
 
 std::string MatchedLine(const Identity& id) {
   std::string line = absl::StrCat(
-      "Matched: ", internal::Absl(IdentityKindName(id.kind())), " ");
+      "Matched: ", internal::Absl(IdentityKindName(id.kind())));
+  if (id.value().empty()) return line;  // redacted for the audience
+  absl::StrAppend(&line, " ");
   if (!id.platform().empty()) absl::StrAppend(&line, id.platform(), ":");
   absl::StrAppend(&line, id.value());
   return line;

@@ -3,6 +3,7 @@
 // The context lookup: every read in one snapshot, then pure assembly.
 #include "util/strings.h"
 #include "context/assemble.h"
+#include "context/audience.h"
 #include "identity/normalize.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -22,6 +23,9 @@ absl::Status ValidateLookup(const LookupRequest& r) {
     return absl::InvalidArgumentError("lookup: give exactly one of identity and customer_id");
   }
   if (by_id) OMNICTX_RETURN_IF_ERROR(ValidateCustomerId(r.customer_id));
+  if (!context::IsKnownAudience(r.audience)) {
+    return absl::InvalidArgumentError("audience: unknown audience");
+  }
   if (r.recent_limit < 0 || static_cast<size_t>(r.recent_limit) > Limits::kMaxRecent) {
     return absl::InvalidArgumentError(
         internal::StrCat("recent_limit: must be 0 to ", Limits::kMaxRecent));
@@ -112,8 +116,8 @@ absl::StatusOr<Context> StoreImpl::Lookup(const LookupRequest& request) {
     l.customer = std::move(row->customer);
     return absl::OkStatus();
   }));
-  if (!loaded) return context::AssembleUnknown(matched, request, now);
-  return context::Assemble(*loaded, request, options_.routing, now);
+  if (!loaded) return context::AssembleUnknown(matched, request, options_.audiences, now);
+  return context::Assemble(*loaded, request, options_.routing, options_.audiences, now);
 }
 
 }  // namespace omnictx::internal

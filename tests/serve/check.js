@@ -5,7 +5,10 @@
 //   node check.js timeline             timeline --json: the story's 3 interactions
 //   node check.js context PHONE EMAIL  a Context JSON: known, with both identities;
 //                                      prints the customer id
-//   node check.js flat PHONE           GET /v1/context?format=flat
+//   node check.js ivr PHONE EMAIL      a Context JSON for the IVR audience: known,
+//                                      with neither identity value anywhere
+//   node check.js flat PHONE           GET /v1/context?format=flat (IVR audience:
+//                                      the matched kind but not the number)
 //   node check.js reply STATUS_FIELD=VALUE ...  a JSON reply's top-level fields
 'use strict';
 
@@ -60,9 +63,21 @@ function context(phone, email) {
   console.log(ctx.customer.id);
 }
 
+function ivr(phone, email) {
+  const ctx = parse(input);
+  if (ctx.known !== true) fail('"known" is not true');
+  for (const secret of [phone, email]) {
+    if (input.includes(secret)) fail(`the IVR audience sees ${secret}`);
+  }
+  if (ctx.recent) fail('the IVR audience sees recent interactions');
+  if (!ctx.customer || !ctx.customer.id) fail('no customer id');
+  console.log(ctx.customer.id);
+}
+
 function flat(phone) {
   const m = parse(input);
-  const want = {known: '1', matched_kind: 'phone', matched_value: phone};
+  if (input.includes(phone)) fail(`the IVR audience sees ${phone}`);
+  const want = {known: '1', matched_kind: 'phone', matched_value: ''};
   for (const [k, v] of Object.entries(want)) {
     if (m[k] !== v) fail(`${k} is ${JSON.stringify(m[k])}, want ${JSON.stringify(v)}`);
   }
@@ -81,6 +96,7 @@ function reply(pairs) {
 switch (mode) {
   case 'timeline': timeline(); break;
   case 'context': context(args[0], args[1]); break;
+  case 'ivr': ivr(args[0], args[1]); break;
   case 'flat': flat(args[0]); break;
   case 'reply': reply(args); break;
   default: fail('unknown mode');

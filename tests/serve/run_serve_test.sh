@@ -70,7 +70,7 @@ install_sdks() {
 start_server() {
   : >"$run/serve.err"
   "$omnictx" serve --db "$db" --listen 127.0.0.1:0 --write-key "$key" --threads 2 \
-    2>"$run/serve.err" </dev/null &
+    --audiences ivr,agent 2>"$run/serve.err" </dev/null &
   server_pid=$!
   for _ in $(seq 100); do
     port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$run/serve.err")
@@ -132,14 +132,20 @@ for who in "seg@example.com +33612345678" "rs@example.com +33698765432"; do
     fail "lookup --email $email failed"
   cli_id=$(check context "$phone" "$email" <"$run/lookup") || fail "lookup of $email"
 
-  # The IVR's data dip: by phone, as JSON and as a flat map.
+  # The IVR's data dip: by phone, as JSON and as a flat map, for the IVR
+  # audience (the server's default) and for the agent audience it allows.
   http 200 -u "$key:" "$url/v1/context?phone=${phone/+/%2B}&channel=ivr"
-  http_id=$(check context "$phone" "$email" <"$run/body") || fail "GET /v1/context for $phone"
+  http_id=$(check ivr "$phone" "$email" <"$run/body") || fail "GET /v1/context for $phone"
+  [[ $http_id == "$cli_id" ]] || fail "GET /v1/context found $http_id, the CLI $cli_id"
+  http 200 -u "$key:" "$url/v1/context?phone=${phone/+/%2B}&channel=ivr&audience=agent"
+  http_id=$(check context "$phone" "$email" <"$run/body") || fail "agent context for $phone"
   [[ $http_id == "$cli_id" ]] || fail "GET /v1/context found $http_id, the CLI $cli_id"
   http 200 -u "$key:" "$url/v1/context?phone=${phone/+/%2B}&channel=ivr&format=flat"
   check flat "$phone" <"$run/body" || fail "GET /v1/context?format=flat for $phone"
 done
-ok "timeline, lookup and GET /v1/context (json, flat) show both customers' stories"
+http 403 -u "$key:" "$url/v1/context?phone=%2B33612345678&audience=public_web"
+http 400 -u "$key:" "$url/v1/context?phone=%2B33612345678&audience=root"
+ok "timeline, lookup and GET /v1/context (json, flat; ivr and agent audiences) show both stories"
 
 # ---- 2. The HTTP answers ----
 track='{"type":"track","userId":"curl-1","event":"Order Completed","messageId":"curl-m1"}'

@@ -435,7 +435,8 @@ class Store:
              statement_cache_size: int = 64,
              mmap_size: int = ...,
              wal_autocheckpoint_pages: int = 4000,
-             wal_truncate_bytes: int = 33554432) -> Store: ...
+             wal_truncate_bytes: int = 33554432,
+             audiences: Optional[Mapping[str, Iterable[str]]] = None) -> Store: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
@@ -543,7 +544,8 @@ class Store:
                identity: Optional[_IdentityArg] = None,
                region: Optional[str] = None, customer_id: Optional[str] = None,
                channel: str = "ivr", recent_limit: int = 20,
-               available_agents: Optional[Iterable[str]] = None) -> Context: ...
+               available_agents: Optional[Iterable[str]] = None,
+               audience: str = "agent") -> Context: ...
     # Identity resolution and data protection
     def merge(self, survivor_id: str, absorbed_id: str, *, actor: str,
               default_rule: str = "keep_survivor",

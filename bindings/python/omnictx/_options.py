@@ -47,7 +47,8 @@ def open_options(path: str, *, default_region: Optional[str], create_if_missing:
                  identity_policy: Optional[Mapping[str, Any]],
                  retention: Optional[Mapping[str, Any]], statement_cache_size: int,
                  mmap_size: int, wal_autocheckpoint_pages: int,
-                 wal_truncate_bytes: int) -> Any:
+                 wal_truncate_bytes: int,
+                 audiences: Optional[Mapping[str, Any]] = None) -> Any:
     """Returns a filled _omnictx.OpenOptions. Raises InvalidArgumentError for
     an unknown setting or value and TypeError for a value of the wrong type."""
     o = _omnictx.OpenOptions()
@@ -64,6 +65,11 @@ def open_options(path: str, *, default_region: Optional[str], create_if_missing:
                                                wal_autocheckpoint_pages)
     o.wal_truncate_bytes = _args.integer("wal_truncate_bytes", wal_truncate_bytes)
     o.clock = None if clock is None else clock._clock
+    if audiences is not None:
+        if not isinstance(audiences, Mapping):
+            raise TypeError(f"audiences: expected a mapping, got {type(audiences).__name__}")
+        o.audiences = {_args.string("audiences", name): _args.strings("audiences", parts)
+                       for name, parts in audiences.items()}
 
     r = _settings("routing", routing, ROUTING_KEYS)
     if r.get("order") is not None:

@@ -94,7 +94,8 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
              statement_cache_size: int = 64,
              mmap_size: int = 1 << 30,
              wal_autocheckpoint_pages: int = 4000,
-             wal_truncate_bytes: int = 32 << 20) -> "Store":
+             wal_truncate_bytes: int = 32 << 20,
+             audiences: Optional[Mapping[str, Iterable[str]]] = None) -> "Store":
         """Opens (creating and migrating if needed) the database at ``path``.
 
         default_region: ISO 3166 code ("FR") for national phone numbers.
@@ -114,6 +115,10 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
         retention: {"max_age_by_channel": {"web": timedelta(days=90)},
           "max_age_by_kind": {"page_view": timedelta(days=30)},
           "batch_size": 1000}, applied by purge().
+        audiences: the parts of a Context each audience of lookup() sees,
+          e.g. {"ivr": ["customer_id", "display_name", "journeys", "cases",
+          "routing", "attributes"]}; an audience listed replaces its default
+          (omnictx/audience.h names the parts and the defaults).
         Settings left out keep the C++ defaults (omnictx::Options).
 
         Raises InvalidArgumentError for an empty or "file:" path or a bad
@@ -131,7 +136,7 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
             clock=clock, routing=routing, identity_policy=identity_policy,
             retention=retention, statement_cache_size=statement_cache_size,
             mmap_size=mmap_size, wal_autocheckpoint_pages=wal_autocheckpoint_pages,
-            wal_truncate_bytes=wal_truncate_bytes)
+            wal_truncate_bytes=wal_truncate_bytes, audiences=audiences)
         self = object.__new__(cls)
         self._path = options.path
         self._core = _omnictx.Store.open(options)
@@ -439,7 +444,8 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
                identity: Optional[Union[Identity, Mapping[str, Any]]] = None,
                region: Optional[str] = None, customer_id: Optional[str] = None,
                channel: str = "ivr", recent_limit: int = 20,
-               available_agents: Optional[Iterable[str]] = None) -> Context:
+               available_agents: Optional[Iterable[str]] = None,
+               audience: str = "agent") -> Context:
         """Returns what the door asking (``channel``) should know about whoever
         is at it, from one snapshot: customer, active journeys, open cases,
         recent interactions, last contact, consents, suggestions and a
@@ -449,8 +455,14 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
         ``available_agents``: agents available now; a case owner not among
         them makes routing fall back to the case's skill or queue.
 
+        ``audience``: who reads the answer: "agent" (everything, the
+        default), "ivr" or "public_web"; the parts that audience may not
+        see (identity values, history, attributes, consents ...) are
+        cleared.
+
         Raises InvalidArgumentError if not exactly one of an identity and
-        customer_id is given, or the identity is malformed.
+        customer_id is given, the identity is malformed or the audience is
+        unknown.
         """
         data = _identity.build(dict(
             phone=phone, email=email, cookie=cookie, device=device, crm_id=crm_id,
@@ -463,7 +475,8 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
             _convert.enum_number(_CHANNEL_KIND, channel, "channel"),
             _args.integer("recent_limit", recent_limit),
             None if available_agents is None
-            else _args.strings("available_agents", available_agents)))
+            else _args.strings("available_agents", available_agents),
+            _args.string("audience", audience)))
 
     # ---- Maintenance ----
 

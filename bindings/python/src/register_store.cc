@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -75,6 +76,9 @@ struct OpenOptions {
   std::map<int, int64_t> max_age_by_channel_us;
   std::map<std::string, int64_t> max_age_by_kind_us;
   int retention_batch_size = 1000;
+  // Parts per audience name (AudiencePolicy); a listed audience replaces
+  // its default, unset keeps them all.
+  std::optional<std::map<std::string, std::vector<std::string>>> audiences;
 };
 
 Options ToOptions(const OpenOptions& a) {
@@ -125,6 +129,23 @@ Options ToOptions(const OpenOptions& a) {
     options.retention.max_age_by_kind[kind] = absl::Microseconds(us);
   }
   options.retention.batch_size = a.retention_batch_size;
+  if (a.audiences) {
+    for (const auto& [name, parts] : *a.audiences) {
+      Audience audience;
+      if (!ParseAudienceName(name, &audience)) {
+        throw Invalid("audiences: unknown audience (allowed: agent, ivr, public_web)");
+      }
+      std::set<ContextPart>& visible = options.audiences.parts[audience];
+      visible.clear();
+      for (const std::string& part_name : parts) {
+        ContextPart part;
+        if (!ParseContextPartName(part_name, &part)) {
+          throw Invalid("audiences: unknown part (see omnictx/audience.h)");
+        }
+        visible.insert(part);
+      }
+    }
+  }
   return options;
 }
 
@@ -161,7 +182,8 @@ void RegisterStore(py::module_& m, py::class_<PyStore>& cls) {
       .def_readwrite("identity_priority", &OpenOptions::identity_priority)
       .def_readwrite("max_age_by_channel_us", &OpenOptions::max_age_by_channel_us)
       .def_readwrite("max_age_by_kind_us", &OpenOptions::max_age_by_kind_us)
-      .def_readwrite("retention_batch_size", &OpenOptions::retention_batch_size);
+      .def_readwrite("retention_batch_size", &OpenOptions::retention_batch_size)
+      .def_readwrite("audiences", &OpenOptions::audiences);
   cls.def_static("open", &Open, py::arg("options"), ReleaseGil(),
                  "Opens (creating and migrating if needed) the database at options.path.");
   cls.def("close", &PyStore::Close, ReleaseGil(),

@@ -191,6 +191,46 @@ def test_lookup_variants(store, clock):
         store.lookup(customer_id="cust-1", available_agents="agent-ana")
 
 
+def test_lookup_audiences(store, clock):
+    store.upsert_customer("cust-9", display_name="Zoe", attributes={"note": "zq-secret-attr"})
+    store.link_identity("cust-9", phone="+33698765431")
+    store.link_identity("cust-9", email="zq.secret@example.com")
+    store.record(customer_id="cust-9", occurred_at=T0, channel="web", kind="page_view",
+                 summary="zq-secret-summary")
+    secrets = ("698765431", "zq.secret@example.com", "zq-secret-attr", "zq-secret-summary")
+    full = store.lookup(phone="+33698765431").to_json()  # the agent view by default
+    assert all(secret in full for secret in secrets)
+    assert store.lookup(phone="+33698765431", audience="agent").to_json() == full
+    for audience in ("ivr", "public_web"):
+        ctx = store.lookup(phone="+33698765431", audience=audience)
+        assert ctx.known and ctx.customer.display_name == "Zoe"
+        assert not any(secret in ctx.to_json() for secret in secrets), audience
+        assert ctx.recent == [] and ctx.matched_identity.kind == "phone"
+    assert store.lookup(phone="+33698765431", audience="ivr").customer.id == "cust-9"
+    assert not store.lookup(phone="+33698765431", audience="public_web").customer.id
+    with pytest.raises(omnictx.InvalidArgumentError, match="^audience: unknown"):
+        store.lookup(customer_id="cust-9", audience="root")
+    with pytest.raises(TypeError, match="^audience: expected a str"):
+        store.lookup(customer_id="cust-9", audience=1)
+
+
+def test_audience_policy_is_configuration(db_path, clock):
+    audiences = {"ivr": ["customer_id", "display_name", "attributes"], "public_web": []}
+    with omnictx.Store.open(db_path, clock=clock, audiences=audiences) as store:
+        store.upsert_customer("cust-9", display_name="Zoe", attributes={"tier": "gold"})
+        store.link_identity("cust-9", email="zoe@example.com")
+        ivr = store.lookup(email="zoe@example.com", audience="ivr")
+        assert (ivr.customer.id, ivr.customer.attributes) == ("cust-9", {"tier": "gold"})
+        assert ivr.customer.identities == []
+        assert "Zoe" not in store.lookup(email="zoe@example.com", audience="public_web").to_json()
+        agent = store.lookup(email="zoe@example.com")  # not listed: its default, everything
+        assert [i.value for i in agent.customer.identities] == ["zoe@example.com"]
+    with pytest.raises(omnictx.InvalidArgumentError, match="^audiences: unknown audience"):
+        omnictx.Store.open(db_path, clock=clock, audiences={"root": ["routing"]})
+    with pytest.raises(omnictx.InvalidArgumentError, match="^audiences: unknown part"):
+        omnictx.Store.open(db_path, clock=clock, audiences={"ivr": ["email"]})
+
+
 def test_routing_options(db_path, clock):
     routing = {"order": ["stalled_journey"], "priority_attribute": "tier",
                "attribute_priority": {"gold": 7}}
