@@ -422,7 +422,7 @@ TEST_CASE("PreviewMerge tells what Merge would do and writes nothing", "[merge]"
   // Errors are Merge's.
   CHECK(store->PreviewMerge({.survivor_id = "c-known", .absorbed_id = "c-web", .actor = "x"})
             .status() ==
-        absl::NotFoundError("merge: customer c-web was merged into customer c-known"));
+        absl::NotFoundError("absorbed_id: merged into customer c-known"));
 }
 
 TEST_CASE("Unmerge gives back the absorbed customer and keeps later activity", "[merge]") {
@@ -591,18 +591,20 @@ TEST_CASE("Merge refuses bad requests and changes nothing", "[merge]") {
         absl::InvalidArgumentError("merge: survivor and absorbed are the same customer"));
   CHECK(merge("a", "b", "") == absl::InvalidArgumentError("actor: empty"));
   CHECK(merge("", "b", "ops") == absl::InvalidArgumentError("customer_id: empty"));
-  CHECK(merge("a", "ghost", "ops") == absl::NotFoundError("merge: no such customer ghost"));
-  CHECK(merge("ghost", "a", "ops") == absl::NotFoundError("merge: no such customer ghost"));
-  CHECK(merge("a", "erased-3", "ops") == absl::FailedPreconditionError("merge: customer erased"));
-  CHECK(merge("erased-3", "a", "ops") == absl::FailedPreconditionError("merge: customer erased"));
-  CHECK(merge("a", "gone", "ops") == absl::NotFoundError("merge: no such customer gone"));
+  CHECK(merge("a", "ghost", "ops") == absl::NotFoundError("absorbed_id: no such customer"));
+  CHECK(merge("ghost", "a", "ops") == absl::NotFoundError("survivor_id: no such customer"));
+  CHECK(merge("a", "erased-3", "ops") ==
+        absl::FailedPreconditionError("absorbed_id: customer erased"));
+  CHECK(merge("erased-3", "a", "ops") ==
+        absl::FailedPreconditionError("survivor_id: customer erased"));
+  CHECK(merge("a", "gone", "ops") == absl::NotFoundError("absorbed_id: no such customer"));
   CHECK(FileBytes(store.path()) == db_before);
   ASSIGN_OR_FAIL(auto owner, store->Resolve(Email("bob@example.com")));
   CHECK(owner == std::optional<std::string>("b"));
   // Merging into a customer that was merged away names where it went.
   REQUIRE_OK(merge("a", "b", "ops"));
   CHECK(merge("b", "a", "ops") ==
-        absl::NotFoundError("merge: customer b was merged into customer a"));
+        absl::NotFoundError("survivor_id: merged into customer a"));
   ASSIGN_OR_FAIL(auto merges, store->ListMerges("a"));
   CHECK(merges.size() == 1);
 }

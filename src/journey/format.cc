@@ -18,6 +18,29 @@
 namespace omnictx {
 namespace {
 
+// The text parser's messages quote the token it stopped at ("Expected
+// string, got: foo", "Couldn't parse integer: 12x", "Unknown enumeration
+// value of \"FOO\" for field ..."). Messages never echo input, so the quote
+// goes; the line and column say where to look.
+std::string WithoutToken(std::string message) {
+  for (std::string_view cut : {", got: ", ": "}) {
+    const size_t at = message.find(cut);
+    if (at != std::string::npos) {
+      message.erase(at);
+      break;
+    }
+  }
+  constexpr std::string_view kValueOf = "value of \"";
+  const size_t value = message.find(kValueOf);
+  if (value != std::string::npos) {
+    const size_t end = message.find('"', value + kValueOf.size());
+    if (end != std::string::npos) message.erase(value + 5, end + 1 - (value + 5));
+  }
+  const size_t paren = message.find(" (");  // "Integer out of range (123)"
+  if (paren != std::string::npos) message.erase(paren);
+  return message;
+}
+
 // Keeps the first error only: later ones are usually knock-on effects of it.
 class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
  public:
@@ -25,8 +48,8 @@ class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
                 const std::string& message) override {
     if (!error_.empty()) return;
     // The parser counts from zero; editors count from one.
-    error_ =
-        absl::StrCat("line ", line + 1, " column ", column + 1, ": ", message);
+    error_ = absl::StrCat("line ", line + 1, " column ", column + 1, ": ",
+                          WithoutToken(message));
   }
   const std::string& error() const { return error_; }
 

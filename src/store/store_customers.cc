@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Customers, identities and touchpoints.
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "util/strings.h"
 #include "absl/strings/match.h"
 #include "identity/normalize.h"
@@ -28,6 +33,43 @@ absl::Status FillCustomer(storage::Repository& repo, storage::CustomerRow* row) 
   }
   return absl::OkStatus();
 }
+
+namespace {
+
+// Consent decisions by "purpose on channel".
+std::map<std::string, v1::ConsentState> ConsentStates(
+    const google::protobuf::RepeatedPtrField<Consent>& consents) {
+  std::map<std::string, v1::ConsentState> out;
+  for (const Consent& c : consents) {
+    out[internal::StrCat(c.purpose(), " on ", ChannelName(c.channel()))] = c.state();
+  }
+  return out;
+}
+
+// The audit details of what a profile write changes in its consents: a
+// profile written with consents changes them as SetConsent does, so each
+// change is audited the same way ("marketing on email: CONSENT_STATE_DENIED",
+// or ": removed").
+std::vector<std::string> ConsentChanges(const google::protobuf::RepeatedPtrField<Consent>& before,
+                                        const google::protobuf::RepeatedPtrField<Consent>& after) {
+  const auto old_states = ConsentStates(before);
+  const auto new_states = ConsentStates(after);
+  std::vector<std::string> out;
+  for (const auto& [what, state] : new_states) {
+    auto it = old_states.find(what);
+    if (it != old_states.end() && it->second == state) continue;
+    out.push_back(internal::StrCat(what, ": ", v1::ConsentState_Name(state)));
+  }
+  for (const auto& [what, state] : old_states) {
+    if (!new_states.count(what)) out.push_back(internal::StrCat(what, ": removed"));
+  }
+  return out;
+}
+
+// UpsertCustomer names no actor: its consent entries name the call.
+constexpr std::string_view kUpsertActor = "upsert_customer";
+
+}  // namespace
 
 absl::StatusOr<Customer> StoreImpl::UpsertCustomer(const Customer& in) {
   OMNICTX_RETURN_IF_ERROR(ValidateProfile(in));
@@ -58,12 +100,19 @@ absl::StatusOr<Customer> StoreImpl::UpsertCustomer(const Customer& in) {
             "customer_id: merged into customer ", existing->customer.merged_into()));
       }
       OMNICTX_RETURN_IF_ERROR(repo.UpdateCustomerProfile(existing->key, profile, now));
+      for (const std::string& change :
+           ConsentChanges(existing->customer.consents(), profile.consents())) {
+        OMNICTX_RETURN_IF_ERROR(Audit(repo, kUpsertActor, "consent", existing->key, change));
+      }
     } else {
       OMNICTX_ASSIGN_OR_RETURN(std::string digest,
                                TombstoneDigest(repo, CustomerIdTombstone(profile.id())));
       OMNICTX_ASSIGN_OR_RETURN(bool erased, repo.HasTombstone(digest));
       if (erased) return absl::FailedPreconditionError("customer_id: customer erased");
-      OMNICTX_RETURN_IF_ERROR(repo.InsertCustomer(profile, now).status());
+      OMNICTX_ASSIGN_OR_RETURN(int64_t key, repo.InsertCustomer(profile, now));
+      for (const std::string& change : ConsentChanges({}, profile.consents())) {
+        OMNICTX_RETURN_IF_ERROR(Audit(repo, kUpsertActor, "consent", key, change));
+      }
     }
     OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row,
                              repo.FindCustomer(profile.id()));

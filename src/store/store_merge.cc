@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "identity/normalize.h"
 #include "store/store_impl.h"
@@ -144,13 +145,14 @@ std::pair<int, int> Progress(const JourneyInstance& inst, const journey::Definit
 absl::StatusOr<storage::CustomerRow> StoreImpl::MergeSide(storage::Repository& repo,
                                                           std::string_view id) {
   OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row, repo.FindCustomer(id));
-  if (!row) return absl::NotFoundError(StrCat("merge: no such customer ", id));
+  // MergeIn puts the field (survivor_id, absorbed_id) in front; the id
+  // itself is not repeated, as messages never echo what they were given.
+  if (!row) return absl::NotFoundError("no such customer");
   if (row->customer.status() == v1::CUSTOMER_STATUS_ERASED) {
-    return absl::FailedPreconditionError("merge: customer erased");
+    return absl::FailedPreconditionError("customer erased");
   }
   if (row->customer.status() == v1::CUSTOMER_STATUS_MERGED) {
-    return absl::NotFoundError(StrCat("merge: customer ", id, " was merged into customer ",
-                                      row->customer.merged_into()));
+    return absl::NotFoundError(StrCat("merged into customer ", row->customer.merged_into()));
   }
   return *std::move(row);
 }
@@ -185,8 +187,15 @@ absl::Status StoreImpl::CheckKindLimits(storage::Repository& repo, int64_t custo
 absl::StatusOr<MergeRecord> StoreImpl::MergeIn(storage::Repository& repo,
                                                const MergeRequest& request, bool dry_run) {
   MergePlan plan;
-  OMNICTX_ASSIGN_OR_RETURN(plan.survivor, MergeSide(repo, request.survivor_id));
-  OMNICTX_ASSIGN_OR_RETURN(plan.absorbed, MergeSide(repo, request.absorbed_id));
+  for (auto [field, id, side] : {std::tuple{"survivor_id", &request.survivor_id, &plan.survivor},
+                                 std::tuple{"absorbed_id", &request.absorbed_id, &plan.absorbed}}) {
+    absl::StatusOr<storage::CustomerRow> row = MergeSide(repo, *id);
+    if (absl::IsNotFound(row.status()) || absl::IsFailedPrecondition(row.status())) {
+      return absl::Status(row.status().code(), StrCat(field, ": ", row.status().message()));
+    }
+    OMNICTX_RETURN_IF_ERROR(row.status());
+    *side = *std::move(row);
+  }
   const int64_t s_key = plan.survivor.key, a_key = plan.absorbed.key;
   OMNICTX_RETURN_IF_ERROR(CheckKindLimits(repo, s_key, a_key, v1::IDENTITY_KIND_UNSPECIFIED, 0));
 

@@ -60,7 +60,7 @@ def test_merge_errors(store, two):
         store.merge("A", "A", actor="ops")
     with pytest.raises(omnictx.InvalidArgumentError, match="^actor"):
         store.merge("A", "B", actor="")
-    with pytest.raises(omnictx.NotFoundError, match="^merge: no such customer Z$"):
+    with pytest.raises(omnictx.NotFoundError, match="^absorbed_id: no such customer$"):
         store.merge("A", "Z", actor="ops")
     with pytest.raises(omnictx.InvalidArgumentError, match="^default_rule: unknown rule"):
         store.merge("A", "B", actor="ops", default_rule="coin_toss")
