@@ -51,6 +51,17 @@ absl::Status AsFlag(const absl::Status& st) {
 }  // namespace
 
 int CmdMetricsStaffing(Invocation& inv) {
+  // `metrics` declares the report's options too; they mean nothing here.
+  if (inv.args.positional().size() > 1) {
+    return Fail(inv, absl::InvalidArgumentError(internal::StrCat(
+                         "metrics staffing: unexpected argument '", inv.args.positional()[1], "'")));
+  }
+  for (const char* name : {"since", "until", "by", "journey", "recontact-window"}) {
+    if (inv.args.Has(name)) {
+      return Fail(inv, absl::InvalidArgumentError(
+                           internal::StrCat("--", name, ": not an option of metrics staffing")));
+    }
+  }
   staffing::Demand demand;
   staffing::Target target;
   auto volume = NumberFlag(inv, "volume", std::nullopt);

@@ -22,17 +22,25 @@ def journey_from_text(text: str) -> bytes: ...
 def journey_from_json(json: str) -> bytes: ...
 def journey_from_file(path: str) -> bytes: ...
 # (agents, traffic_erlangs, occupancy, probability_wait, service_level,
-#  asa_us (-1: unbounded), abandonment, with_patience)
-_Staffing = Tuple[int, float, float, float, float, int, float, bool]
-def staffing_evaluate(contacts: float, interval_us: int, handle_us: int, patience_us: int,
-                      agents: int, within_us: int) -> _Staffing: ...
-def staffing_agents_needed(contacts: float, interval_us: int, handle_us: int, patience_us: int,
-                           service_level: float, within_us: int,
-                           max_occupancy: float) -> _Staffing: ...
-def staffing_compare_pooling(
-    channels: List[Tuple[str, float, int, int, float, int, float, bool]]
-) -> Tuple[List[Tuple[str, bool, int, float]], int, int, _Staffing, float, int, int, int,
-           float]: ...
+#  asa seconds (None: unbounded), abandonment, with_patience)
+_Staffing = Tuple[int, float, float, float, float, Optional[float], float, bool]
+# (channel, contacts, interval_us, handle_time_us, patience_us, service_level,
+#  answer_within_us, max_occupancy, realtime)
+_ChannelDemand = Tuple[str, float, int, int, Optional[int], float, int, float, bool]
+# (channel, realtime, agents, workload_erlangs, own team's staffing or None)
+_PoolingChannel = Tuple[str, bool, int, float, Optional[_Staffing]]
+# (channels, separate_agents, pooled_realtime_agents, pooled_realtime,
+#  async_workload_erlangs, pooled_idle_erlangs, async_absorbed_erlangs,
+#  async_extra_agents, pooled_agents, saving, saving_share)
+_Pooling = Tuple[List[_PoolingChannel], int, int, _Staffing, float, float, float, int, int, int,
+                 float]
+def staffing_evaluate(contacts: float, interval_us: int, handle_time_us: int,
+                      patience_us: Optional[int], agents: int,
+                      answer_within_us: int) -> _Staffing: ...
+def staffing_agents_needed(contacts: float, interval_us: int, handle_time_us: int,
+                           patience_us: Optional[int], service_level: float,
+                           answer_within_us: int, max_occupancy: float) -> _Staffing: ...
+def staffing_compare_pooling(channels: List[_ChannelDemand]) -> _Pooling: ...
 
 class FakeClock:
     def __init__(self, start_us: int) -> None: ...
@@ -63,6 +71,7 @@ class OpenOptions:
     max_age_by_channel_us: Dict[int, int]
     max_age_by_kind_us: Dict[str, int]
     retention_batch_size: int
+    audiences: Optional[Dict[str, List[str]]]
     def __init__(self) -> None: ...
 
 class Store:
@@ -105,7 +114,8 @@ class Store:
     def get_case(self, case_id: int) -> bytes: ...
     def list_cases(self, customer_id: str) -> List[bytes]: ...
     def lookup(self, identity: Optional[bytes], customer_id: str, channel: int,
-               recent_limit: int, available_agents: Optional[List[str]]) -> bytes: ...
+               recent_limit: int, available_agents: Optional[List[str]],
+               audience: str) -> bytes: ...
     def merge(self, survivor_id: str, absorbed_id: str, actor: str, default_rule: str,
               rules: Dict[str, str], explicit_values: Dict[str, str]) -> bytes: ...
     def preview_merge(self, survivor_id: str, absorbed_id: str, actor: str, default_rule: str,
