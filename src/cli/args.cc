@@ -61,7 +61,9 @@ absl::StatusOr<absl::Duration> ParseDurationFlag(const std::string& field, const
     size_t dpos = t.find('d');
     int64_t n = 0;
     if (dpos != std::string::npos && absl::SimpleAtoi(t.substr(0, dpos), &n)) {
-      days = absl::Hours(24 * n);
+      // Duration arithmetic saturates where int64 "24 * n" would overflow
+      // (found by fuzz/fuzz_cli_args.cc).
+      days = absl::Hours(24) * n;
       t = t.substr(dpos + 1);
     }
     if (t.empty()) {
@@ -75,6 +77,9 @@ absl::StatusOr<absl::Duration> ParseDurationFlag(const std::string& field, const
   }
   if (d < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(internal::StrCat("--", field, ": negative"));
+  }
+  if (d == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(internal::StrCat("--", field, ": too large"));
   }
   return d;
 }

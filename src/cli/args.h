@@ -36,7 +36,7 @@ class Args {
 };
 
 // Parses "30m", "20s", "1h30m", "2d", "180" (seconds). Returns
-// InvalidArgument naming `field` if malformed or negative.
+// InvalidArgument naming `field` if malformed, negative or infinite.
 absl::StatusOr<absl::Duration> ParseDurationFlag(const std::string& field, const std::string& text);
 
 // Parses an RFC 3339 time ("2026-03-02T09:00:00Z"). Returns InvalidArgument

@@ -240,7 +240,20 @@ absl::StatusOr<std::string> FinishPhone(const PhoneNumber& number) {
   if (IsPlaceholderNsn(nsn)) return Placeholder();
   const PhoneNumberUtil::ValidationResult possible =
       util.IsPossibleNumberWithReason(number);
-  if (possible == PhoneNumberUtil::IS_POSSIBLE) return e164;
+  if (possible == PhoneNumberUtil::IS_POSSIBLE) {
+    // The stored value must read back as itself. A national part that keeps
+    // leading zeros ("0007922268" in IN gives +91007922268) loses one more
+    // when parsed again, so the identity would be stored under one value
+    // and looked up under another. Found by fuzz/fuzz_phone_normalizer.cc.
+    PhoneNumber again;
+    std::string e164_again;
+    if (util.Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR) {
+      return Invalid(kPhone, "malformed");
+    }
+    util.Format(again, PhoneNumberUtil::E164, &e164_again);
+    if (e164_again != e164) return Invalid(kPhone, "not a possible number");
+    return e164;
+  }
   if (possible == PhoneNumberUtil::INVALID_COUNTRY_CODE) {
     return Invalid(kPhone, "unknown country calling code");
   }
