@@ -4,7 +4,8 @@
 # Installs the Debian (bookworm) packages omnictx needs to build, test and
 # run its Python bindings (chromium and poppler-utils render `omnictx
 # report` in its test; clang-14 and libclang-rt-14-dev build the libFuzzer
-# targets; python3-phonenumbers is the phone normalizer's oracle).
+# targets; python3-phonenumbers is the phone normalizer's oracle;
+# python3-hypothesis drives the model-based test; gcovr reports coverage).
 # Idempotent: when everything is installed it prints nothing and returns at
 # once. Never reads standard input.
 #
@@ -19,7 +20,7 @@ packages=(
   pybind11-dev python3-dev python3-pytest python3-protobuf
   sqlite3 zlib1g-dev nodejs curl
   chromium poppler-utils
-  clang-14 libclang-rt-14-dev python3-phonenumbers
+  clang-14 libclang-rt-14-dev python3-phonenumbers python3-hypothesis gcovr
 )
 # npm for the HTTP collector's end-to-end test. NodeSource's nodejs bundles
 # npm and conflicts with Debian's npm package, so ask for it only if absent.
