@@ -91,7 +91,9 @@ def serve(store: omnictx.Store, port: int) -> None:
             self.wfile.write(answer)
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    print(f"twilio webhook on http://127.0.0.1:{port}/voice", file=sys.stderr)
+    # Port 0 takes a free one; the line says which.
+    print(f"twilio webhook on http://127.0.0.1:{httpd.server_address[1]}/voice",
+          file=sys.stderr, flush=True)
     httpd.serve_forever()
 
 
@@ -103,7 +105,7 @@ def main() -> int:
     parser.add_argument("--form", help="one urlencoded form body (default: stdin)")
     args = parser.parse_args()
     with omnictx.Store.open(args.db, default_region=args.region, create_if_missing=False) as store:
-        if args.serve:
+        if args.serve is not None:
             serve(store, args.serve)
             return 0
         body = args.form if args.form is not None else sys.stdin.read()

@@ -39,6 +39,16 @@ expect "ivr_lookup: bypass" 'SET VARIABLE OMNICTX_BYPASS "1"' "$work/agi.txt"
 expect "ivr_lookup: route to the case owner" 'SET VARIABLE OMNICTX_ROUTE_TARGET "eng-42"' "$work/agi.txt"
 expect "ivr_lookup: case" 'SET VARIABLE OMNICTX_CASE "1"' "$work/agi.txt"
 expect "ivr_lookup: case owner" 'SET VARIABLE OMNICTX_CASE_OWNER "eng-42"' "$work/agi.txt"
+# As on a live channel: Asterisk answers every command with "200 result=1".
+{ cat "$data/agi_header.txt"; for _ in 1 2 3 4 5 6 7 8 9 10; do echo "200 result=1"; done; } |
+  "$bin/ivr_lookup" --db "$db" --region FR >"$work/agi-live.txt"
+if cmp -s "$work/agi.txt" "$work/agi-live.txt"; then
+  echo "ok: ivr_lookup: same commands when Asterisk answers each one"
+else
+  echo "FAIL: ivr_lookup answers differently with Asterisk's replies:"
+  diff "$work/agi.txt" "$work/agi-live.txt" || true
+  fails=$((fails + 1))
+fi
 sed 's/^agi_callerid: .*/agi_callerid: anonymous/' "$data/agi_header.txt" |
   "$bin/ivr_lookup" --db "$db" --region FR >"$work/agi-anon.txt"
 expect "ivr_lookup: withheld number" 'SET VARIABLE OMNICTX_KNOWN "0"' "$work/agi-anon.txt"
@@ -60,6 +70,20 @@ expect "crm_sync: second run opens no case" "case already open: Fibre box drops 
 "$bin/agent_timeline" --db "$db" --region FR --customer cust-lea >"$work/timeline.txt"
 expect "agent_timeline: case header" 'Case 1 "Fibre box drops the connection every evening", owner eng-42' "$work/timeline.txt"
 expect "agent_timeline: the sms in the case" "sms  sms.support  Still dropping tonight" "$work/timeline.txt"
+
+# ... and by journey, with the contacts outside both apart.
+"$bin/agent_timeline" --db "$db" --region FR --customer cust-camille >"$work/timeline-j.txt"
+expect "agent_timeline: journey header" "Journey home_loan, now at upload_documents" "$work/timeline-j.txt"
+expect "agent_timeline: the step's page under it" "web  web.upload  Opened the document upload page" "$work/timeline-j.txt"
+expect "agent_timeline: other contacts" "Other contacts" "$work/timeline-j.txt"
+if [[ $(grep -n "Journey home_loan" "$work/timeline-j.txt" | cut -d: -f1) -lt \
+      $(grep -n "web.upload" "$work/timeline-j.txt" | cut -d: -f1) &&
+      $(grep -n "web.upload" "$work/timeline-j.txt" | cut -d: -f1) -lt \
+      $(grep -n "Other contacts" "$work/timeline-j.txt" | cut -d: -f1) ]]; then
+  echo "ok: agent_timeline: the journey's contacts sit under its header"
+else
+  echo "FAIL: agent_timeline: grouping order"; cat "$work/timeline-j.txt"; fails=$((fails + 1))
+fi
 
 echo "$fails failed"
 [[ $fails -eq 0 ]]

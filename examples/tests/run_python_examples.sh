@@ -49,5 +49,30 @@ expect "twilio: unknown caller goes to the menu" '<Redirect method="POST">/ivr/m
   --form 'CallSid=CA44&From=anonymous' >"$work/anon.xml"
 expect "twilio: withheld number goes to the menu" "CallSid=CA44" "$work/anon.xml"
 
+# --serve: the same answer over HTTP, as Twilio posts it.
+"$python" "$examples/python/twilio_webhook.py" --db "$work/demo.db" --serve 0 \
+  2>"$work/serve.log" &
+server=$!
+url=
+for _ in $(seq 100); do
+  url=$(sed -n 's/^twilio webhook on \(http:[^ ]*\)$/\1/p' "$work/serve.log")
+  [[ -n $url ]] && break
+  sleep 0.1
+done
+if [[ -n $url ]] &&
+   curl -sS --max-time 10 -d "$form" "$url" >"$work/served.xml" 2>"$work/curl.log"; then
+  if cmp -s "$work/twiml.xml" "$work/served.xml"; then
+    echo "ok: twilio --serve answers the form over HTTP"
+  else
+    echo "FAIL: twilio --serve: answer differs"; diff "$work/twiml.xml" "$work/served.xml" || true
+    fails=$((fails + 1))
+  fi
+else
+  echo "FAIL: twilio --serve did not answer"; cat "$work/serve.log" "$work/curl.log" 2>/dev/null
+  fails=$((fails + 1))
+fi
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+
 echo "$fails failed"
 [[ $fails -eq 0 ]]

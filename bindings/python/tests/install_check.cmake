@@ -31,7 +31,8 @@ endforeach()
 
 set(_pkg ${PREFIX}/${INSTALL_DIR}/omnictx)
 foreach(_file __init__.py __init__.pyi _omnictx.pyi py.typed errors.py
-              v1/__init__.py v1/context_pb2.py v1/model_pb2.py proto/__init__.py)
+              v1/__init__.py v1/context_pb2.py v1/model_pb2.py v1/metrics_pb2.py
+              proto/__init__.py)
   if(NOT EXISTS ${_pkg}/${_file})
     message(FATAL_ERROR "install_check: ${_pkg}/${_file} was not installed")
   endif()
@@ -45,6 +46,7 @@ set(_script [=[
 import datetime, os, sys, tempfile
 import omnictx
 from omnictx.v1 import context_pb2
+from omnictx.proto import metrics_pb2
 pkg = os.path.realpath(os.path.dirname(omnictx.__file__))
 assert pkg == os.path.realpath(sys.argv[1]), pkg
 with tempfile.TemporaryDirectory() as d:
