@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The three DESIGN.md stories, driven from Python on a FakeClock."""
+"""The four DESIGN.md stories, driven from Python on a FakeClock."""
 
 from __future__ import annotations
 
@@ -251,3 +251,88 @@ def test_resolved_case_no_longer_routes(store, clock):
     assert ctx.open_cases == []
     assert ctx.routing.rule == "self_service"
     assert [c.status for c in store.list_cases("cust-3")] == ["resolved"]
+
+
+# ---- Story 4: measure the same way on every channel ----
+
+SEC = dt.timedelta(seconds=1)
+
+
+def _same_contacts_on(store: omnictx.Store, channel: str, at: dt.datetime) -> None:
+    """Three queued contacts: answered after 15 s and after 40 s (4 minutes
+    of handling each), and one abandoned after 30 s."""
+    for wait, answered in ((15, True), (40, True), (30, False)):
+        store.record(customer_id="cust-m", occurred_at=at, channel=channel,
+                     kind="contact", wait_time=wait * SEC,
+                     answered=answered or None, abandoned=(not answered) or None,
+                     handle_time=4 * MIN if answered else None,
+                     agent_id="agent-1" if answered else None)
+
+
+def _journey_through(store, clock, customer: str, review_channel: str, end: str) -> None:
+    store.upsert_customer(customer)
+    inst = store.start_journey(customer, "home_loan")
+    for step, channel in (("upload_documents", "web"), ("review", review_channel),
+                          (end, review_channel)):
+        clock.advance(MIN)
+        store.record(customer_id=customer, occurred_at=clock.now(), channel=channel,
+                     kind="step", journey_instance_id=inst.id, journey_step=step)
+
+
+def test_one_definition_per_channel_with_each_channels_target(store, clock):
+    store.upsert_customer("cust-m")
+    for channel in ("voice", "chat"):
+        _same_contacts_on(store, channel, T0 + MIN)
+
+    report = store.metrics(since=T0, until=T0 + dt.timedelta(hours=1))
+    voice, chat = report.channel("voice"), report.channel("chat")
+    # One definition: the same contacts give the same figures ...
+    for kpi in (voice, chat):
+        assert (kpi.offered, kpi.answered, kpi.abandoned) == (3, 2, 1)
+        assert kpi.asa == dt.timedelta(seconds=27.5)      # (15 + 40) / 2
+        assert kpi.aht == 4 * MIN
+        assert kpi.abandonment_rate == 1 / 3
+        assert kpi.average_wait == dt.timedelta(seconds=85 / 3)
+    # ... held to each channel's own target: voice 80% in 20 s (only the
+    # 15 s wait is in time), chat 80% in 60 s (both answers are).
+    assert voice.target.answer_within == 20 * SEC
+    assert chat.target.answer_within == 60 * SEC
+    assert (voice.answered_within_target, voice.service_level) == (1, 1 / 3)
+    assert (chat.answered_within_target, chat.service_level) == (2, 2 / 3)
+    assert voice.meets_target is False and chat.meets_target is False
+
+    # A patience threshold is per channel too: with a 45 s short-abandon
+    # threshold on chat, its 30 s abandon is no longer offered.
+    tuned = store.metrics(since=T0, until=T0 + dt.timedelta(hours=1),
+                          targets={"chat": {"service_level": 0.8, "answer_within": 60 * SEC,
+                                            "short_abandon": 45 * SEC}})
+    chat = tuned.channel("chat")
+    assert (chat.offered, chat.short_abandoned, chat.service_level) == (2, 1, 1.0)
+    assert chat.meets_target is True
+    assert tuned.channel("voice").offered == 3
+
+
+def test_the_analytics_say_which_channel_leads_to_success(store, clock):
+    store.define_journey(HOME_LOAN)
+    _journey_through(store, clock, "cust-a", "voice", "approved")
+    _journey_through(store, clock, "cust-b", "chat", "rejected")
+    _journey_through(store, clock, "cust-c", "voice", "approved")
+
+    report = store.metrics(since=T0, until=T0 + dt.timedelta(hours=1))
+    funnel = report.journey("home_loan")
+    assert (funnel.started, funnel.completed, funnel.failed) == (3, 2, 1)
+    assert funnel.completion_rate == 2 / 3
+    review = next(s for s in funnel.steps if s.step == "review")
+    assert (review.reached, review.continued) == (3, 3)
+    outcomes = {o.channel: o for o in report.channel_outcomes}
+    assert (outcomes["voice"].journeys, outcomes["voice"].succeeded) == (2, 2)
+    assert (outcomes["chat"].journeys, outcomes["chat"].succeeded) == (1, 0)
+    assert outcomes["web"].success_rate == 2 / 3
+    best = max(report.channel_outcomes, key=lambda o: o.success_rate or 0)
+    assert best.channel == "voice"
+    # Customers at upload_documents who moved from the web to voice went on
+    # to succeed; the one who moved to chat did not.
+    switches = {(s.from_channel, s.to_channel): s for s in report.switches
+                if s.step == "upload_documents"}
+    assert (switches[("web", "voice")].count, switches[("web", "voice")].success_rate) == (2, 1.0)
+    assert (switches[("web", "chat")].count, switches[("web", "chat")].success_rate) == (1, 0.0)
