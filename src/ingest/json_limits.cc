@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ingest/json_limits.h"
 
+#include <functional>
+#include <set>
+#include <string>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "omnictx/ingest.h"
 #include "util/strings.h"
 #include "util/validate.h"
@@ -66,7 +68,7 @@ class Builder final : public nlohmann::json_sax<Json> {
  private:
   struct Frame {
     Json* value = nullptr;
-    absl::flat_hash_set<std::string> keys;
+    std::set<std::string, std::less<>> keys;
     std::string key;  // the key whose value comes next (objects)
   };
 

@@ -174,7 +174,7 @@ EventRule EventMapping::ForTrack(std::string_view event, const Json& properties,
     rule.kind = MakeKey("", Slug(event));
     rule.direction = v1::DIRECTION_INBOUND;
   }
-  auto it = user_.find(std::string(event));
+  auto it = user_.find(event);
   if (it == user_.end()) return rule;
   const RuleOverride& o = it->second;
   if (o.channel) rule.channel = *o.channel;

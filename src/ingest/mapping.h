@@ -6,11 +6,12 @@
 #ifndef OMNICTX_INGEST_MAPPING_H_
 #define OMNICTX_INGEST_MAPPING_H_
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "ingest/json_limits.h"
 #include "omnictx/types.h"
@@ -55,7 +56,7 @@ class EventMapping {
                      std::optional<v1::ChannelKind> message_channel) const;
 
  private:
-  absl::flat_hash_map<std::string, RuleOverride> user_;
+  std::map<std::string, RuleOverride, std::less<>> user_;
 };
 
 // Returns the default rule for a track event from the table or a channel

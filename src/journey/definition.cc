@@ -2,6 +2,8 @@
 #include "journey/definition.h"
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,7 +17,7 @@
 namespace omnictx::journey {
 namespace {
 
-using StepIndexMap = absl::flat_hash_map<std::string, int>;
+using StepIndexMap = std::map<std::string, int, std::less<>>;
 
 absl::Status StepError(const JourneyStep& step, absl::string_view problem) {
   return absl::InvalidArgumentError(
@@ -140,7 +142,6 @@ absl::Status CheckReachable(const Journey& journey, const StepIndexMap& index) {
 
 StepIndexMap BuildIndex(const Journey& journey) {
   StepIndexMap index;
-  index.reserve(journey.steps_size());
   for (int i = 0; i < journey.steps_size(); ++i) {
     index.emplace(journey.steps(i).key(), i);
   }
@@ -192,7 +193,7 @@ const JourneyStep* Definition::FindStep(std::string_view key) const {
 }
 
 int Definition::StepIndex(std::string_view key) const {
-  const auto it = index_.find(internal::Absl(key));
+  const auto it = index_.find(key);
   return it == index_.end() ? -1 : it->second;
 }
 

@@ -5,11 +5,12 @@
 #ifndef OMNICTX_JOURNEY_DEFINITION_H_
 #define OMNICTX_JOURNEY_DEFINITION_H_
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -54,7 +55,9 @@ class Definition {
  private:
   explicit Definition(const Journey& journey);
   Journey journey_;
-  absl::flat_hash_map<std::string, int> index_;
+  // Step key -> index. A std::map, like every container the library grows
+  // inside a call: it is left intact when an allocation throws.
+  std::map<std::string, int, std::less<>> index_;
 };
 
 }  // namespace omnictx::journey

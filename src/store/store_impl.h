@@ -7,12 +7,12 @@
 #ifndef OMNICTX_STORE_STORE_IMPL_H_
 #define OMNICTX_STORE_STORE_IMPL_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "journey/definition.h"
 #include "omnictx/store.h"
@@ -170,7 +170,7 @@ class StoreImpl final : public Store {
   // Definitions never change once stored, so the cache needs no
   // invalidation, even with other processes writing.
   absl::Mutex defs_mu_;
-  absl::flat_hash_map<std::pair<std::string, int32_t>,
+  std::map<std::pair<std::string, int32_t>,
                       std::shared_ptr<const journey::Definition>>
       defs_ ABSL_GUARDED_BY(defs_mu_);
 };

@@ -3,8 +3,8 @@
 // Store::Metrics: reads the window in one snapshot and feeds the
 // accumulators of src/metrics/.
 #include <cctype>
+#include <map>
 
-#include "absl/container/flat_hash_map.h"
 #include "metrics/journeys.h"
 #include "metrics/kpi.h"
 #include "store/store_impl.h"
@@ -63,8 +63,8 @@ class Lookups {
 
  private:
   storage::Repository& repo_;
-  absl::flat_hash_map<int64_t, std::string> journeys_;
-  absl::flat_hash_map<int64_t, std::string> priorities_;
+  std::map<int64_t, std::string> journeys_;
+  std::map<int64_t, std::string> priorities_;
 };
 
 }  // namespace
@@ -173,7 +173,7 @@ absl::StatusOr<MetricsReport> StoreImpl::Metrics(const MetricsQuery& query) {
     OMNICTX_ASSIGN_OR_RETURN(
         std::vector<storage::InstanceRow> instances,
         repo.ListInstancesStartedBetween(query.start, query.end, query.journey_key));
-    absl::flat_hash_map<std::string, Journey> definitions;
+    std::map<std::string, Journey> definitions;
     for (storage::InstanceRow& row : instances) {
       JourneyInstance& inst = row.instance;
       const std::string def_key = internal::StrCat(inst.journey_key(), "@", inst.journey_version());

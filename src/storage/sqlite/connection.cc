@@ -195,9 +195,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return status;
   }
   std::unique_ptr<Connection> conn(new Connection(db, options.statement_cache_size));
-  // Sized once: Abseil's flat_hash_map sets its new capacity before
-  // allocating the larger table, so a std::bad_alloc thrown while it grows
-  // leaves it corrupt. With room reserved, Prepare never grows it.
+  // Sized once so that Prepare never rehashes on the hot path. (A std
+  // container, not Abseil's: a std::bad_alloc while an Abseil 20220623
+  // table grows leaves it corrupt; a std one is left as it was.)
   conn->cache_.reserve(static_cast<size_t>(std::max(options.statement_cache_size, 0)));
   // Nothing the API exposes loads extensions, but make sure of it, and
   // refuse SQL that could corrupt the file even if one slipped through.

@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -125,7 +125,7 @@ class Connection {
   sqlite3* db_;
   int cache_size_;
   // Keyed by the address of the SQL text: every Sql is a constexpr constant.
-  absl::flat_hash_map<const char*, std::unique_ptr<sqlite3_stmt, StmtDeleter>> cache_;
+  std::unordered_map<const char*, std::unique_ptr<sqlite3_stmt, StmtDeleter>> cache_;
 };
 
 // A transaction on one connection. Rolls back in its destructor unless
