@@ -339,6 +339,7 @@ TEST_CASE("GetInteraction round-trips every field", "[interactions]") {
     summary: "Customer sent photos of the damage.\nAsked for an expert visit."
     attributes { key: "lang" value: "fr" }
     attributes { key: "photos" value: "3" }
+    attributes { key: "satisfaction_scale" value: "nps" }
     external_id: "wamid.HBgL"
     answered: true
     abandoned: false

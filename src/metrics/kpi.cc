@@ -13,12 +13,18 @@ bool IsFiniteTime(absl::Time t) { return t != absl::InfinitePast() && t != absl:
 
 absl::Duration Wait(const Interaction& i) { return FromProtoDuration(i.wait_time()); }
 
+}  // namespace
+
 bool IsNps(const Interaction& i) {
   auto it = i.attributes().find("satisfaction_scale");
   return it != i.attributes().end() && it->second == "nps";
 }
 
-}  // namespace
+bool HasValidScore(const Interaction& i) {
+  if (!i.has_satisfaction()) return false;
+  const int score = i.satisfaction();
+  return IsNps(i) ? score >= 0 && score <= 10 : score >= 1 && score <= 5;
+}
 
 
 absl::Status ValidateQuery(const MetricsQuery& q) {
@@ -177,12 +183,10 @@ std::vector<v1::ChannelKpi> ChannelKpis::Finish() const {
 void Satisfaction::AddTo(Acc& a, const Interaction& i) {
   const int score = i.satisfaction();
   if (IsNps(i)) {
-    if (score < 0 || score > 10) return;
     ++a.nps;
     if (score >= 9) ++a.promoters;
     if (score <= 6) ++a.detractors;
   } else {
-    if (score < 1 || score > 5) return;
     ++a.csat;
     a.csat_sum += score;
     if (score >= 4) ++a.csat_satisfied;
@@ -190,7 +194,9 @@ void Satisfaction::AddTo(Acc& a, const Interaction& i) {
 }
 
 void Satisfaction::Add(const Interaction& i, std::string_view journey_key) {
-  if (i.satisfaction() == 0) return;
+  // Scores are checked when written; one outside its scale (stored before
+  // the check existed) makes no row at all.
+  if (!HasValidScore(i)) return;
   AddTo(by_channel_[i.channel().kind()], i);
   if (!journey_key.empty()) AddTo(by_journey_[std::string(journey_key)], i);
   if (i.case_id() != 0) AddTo(by_case_[i.case_id()], i);

@@ -64,6 +64,13 @@ class ChannelKpis {
   std::map<std::pair<int, std::string>, Acc> acc_;
 };
 
+// Returns true if the interaction's score is on the NPS scale (0-10):
+// attributes["satisfaction_scale"] is "nps". Otherwise it is CSAT (1-5).
+bool IsNps(const Interaction& i);
+
+// Returns true if the interaction carries a score within its scale.
+bool HasValidScore(const Interaction& i);
+
 // Accumulates satisfaction scores per channel, per journey and per case.
 class Satisfaction {
  public:

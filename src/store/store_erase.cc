@@ -34,7 +34,7 @@ Interaction Anonymized(const Interaction& i) {
   *out.mutable_recorded_at() = i.recorded_at();
   out.set_answered(i.answered());
   out.set_abandoned(i.abandoned());
-  out.set_satisfaction(i.satisfaction());
+  if (i.has_satisfaction()) out.set_satisfaction(i.satisfaction());
   return out;
 }
 

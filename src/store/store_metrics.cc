@@ -106,7 +106,7 @@ absl::StatusOr<MetricsReport> StoreImpl::Metrics(const MetricsQuery& query) {
               break;
           }
           kpis.Add(i, group);
-          if (i.satisfaction() != 0) {
+          if (metrics::HasValidScore(i)) {
             OMNICTX_ASSIGN_OR_RETURN(std::string journey,
                                      lookups.JourneyKey(i.journey_instance_id()));
             satisfaction.Add(i, journey);

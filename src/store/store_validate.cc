@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "util/strings.h"
 #include "google/protobuf/descriptor.h"
+#include "metrics/kpi.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
 #include "util/validate.h"
@@ -112,8 +113,11 @@ absl::Status ValidateInteraction(const Interaction& i, absl::Time now) {
   if (!i.external_id().empty()) {
     OMNICTX_RETURN_IF_ERROR(CheckName("external_id", i.external_id(), Limits::kMaxExternalIdBytes, true));
   }
-  if (i.satisfaction() < 0 || i.satisfaction() > 10) {
-    return absl::InvalidArgumentError("satisfaction: must be 0 (none) to 10");
+  if (i.has_satisfaction() && !metrics::HasValidScore(i)) {
+    return absl::InvalidArgumentError(
+        metrics::IsNps(i) ? "satisfaction: NPS must be 0 to 10"
+                          : "satisfaction: CSAT must be 1 to 5 (NPS 0 to 10 with attribute "
+                            "satisfaction_scale=nps)");
   }
   return absl::OkStatus();
 }

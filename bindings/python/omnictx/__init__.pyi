@@ -116,7 +116,7 @@ class Interaction(Entity):
     recorded_at: Optional[datetime.datetime]
     answered: bool
     abandoned: bool
-    satisfaction: int
+    satisfaction: Optional[int]
     via: Optional[Identity]
 
 class JourneyStep(Entity):
