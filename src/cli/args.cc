@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/args.h"
 
+#include <utility>
+
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "util/strings.h"
@@ -8,7 +10,8 @@
 namespace omnictx::cli {
 
 absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv,
-                                 const std::set<std::string>& flags_without_value) {
+                                 const std::set<std::string>& flags_without_value,
+                                 const std::set<std::string>& repeatable) {
   Args args;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& word = argv[i];
@@ -27,9 +30,11 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv,
       }
       value = argv[++i];
     }
-    if (!args.options_.emplace(name, value).second) {
+    std::vector<std::string>& values = args.options_[name];
+    if (!values.empty() && repeatable.count(name) == 0) {
       return absl::InvalidArgumentError(internal::StrCat("--", name, ": given twice"));
     }
+    values.push_back(std::move(value));
   }
   return args;
 }
@@ -37,6 +42,12 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv,
 std::optional<std::string> Args::Get(const std::string& name) const {
   auto it = options_.find(name);
   if (it == options_.end()) return std::nullopt;
+  return it->second.front();
+}
+
+std::vector<std::string> Args::GetAll(const std::string& name) const {
+  auto it = options_.find(name);
+  if (it == options_.end()) return {};
   return it->second;
 }
 

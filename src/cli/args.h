@@ -3,6 +3,8 @@
 // Command-line arguments for the omnictx tool: `--name value`,
 // `--name=value` and bare `--flag`, plus positional words. Every option a
 // command reads must be declared, so a typo is a usage error, not ignored.
+// An option may be given once, unless it is declared repeatable (e.g.
+// `--target voice=0.8/20s --target email=0.9/24h`).
 #ifndef OMNICTX_CLI_ARGS_H_
 #define OMNICTX_CLI_ARGS_H_
 
@@ -19,19 +21,23 @@ namespace omnictx::cli {
 class Args {
  public:
   // Splits argv (after the subcommand). Returns InvalidArgument for an
-  // option given twice or a value missing.
+  // option given twice (unless in `repeatable`) or a value missing.
   static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv,
-                                    const std::set<std::string>& flags_without_value);
+                                    const std::set<std::string>& flags_without_value,
+                                    const std::set<std::string>& repeatable = {});
 
   bool Has(const std::string& name) const { return options_.count(name) > 0; }
+  // The value of an option (the first one of a repeatable option).
   std::optional<std::string> Get(const std::string& name) const;
+  // Every value of an option, in command-line order; empty if not given.
+  std::vector<std::string> GetAll(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
   // Returns InvalidArgument naming the first option not in `known`.
   absl::Status OnlyKnown(const std::set<std::string>& known) const;
 
  private:
-  std::map<std::string, std::string> options_ = {};
+  std::map<std::string, std::vector<std::string>> options_ = {};
   std::vector<std::string> positional_ = {};
 };
 

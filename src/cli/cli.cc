@@ -23,6 +23,8 @@ struct Command {
 // Options every command takes.
 const std::set<std::string> kCommon = {"db", "json", "help", "region"};
 const std::set<std::string> kWho = {"customer", "phone", "email", "cookie"};
+// Options that may be given more than once (where a command declares them).
+const std::set<std::string> kRepeatable = {"target", "short-abandon", "pool"};
 
 std::set<std::string> With(std::set<std::string> a, const std::set<std::string>& b) {
   a.insert(b.begin(), b.end());
@@ -78,15 +80,27 @@ const std::vector<Command>& Commands() {
       {"metrics", "KPIs per channel, journeys, FCR, CSAT; staffing what-ifs",
        "metrics [--since RFC3339] [--until RFC3339] [--by touchpoint|agent|journey|priority|hour]\n"
        "        [--journey KEY] [--recontact-window 7d]\n"
-       "  metrics staffing --volume N --interval 30m --aht 180s --target 0.8 --answer-within 20s\n"
-       "        [--patience 60s] [--agents N] [--max-occupancy 0.85]",
-       {"since", "until", "by", "journey", "recontact-window", "volume", "interval", "aht",
-        "target", "answer-within", "patience", "agents", "max-occupancy"},
+       "        [--target CHANNEL=LEVEL/WITHIN]... (e.g. voice=0.8/20s, email=0.9/24h)\n"
+       "        [--short-abandon CHANNEL=DURATION]... (e.g. voice=5s)\n"
+       "  metrics staffing --volume N --interval 30m --aht 180s [--target 0.8] --answer-within 20s\n"
+       "        [--patience 60s] [--agents N] [--max-occupancy 0.85]\n"
+       "  metrics staffing --channel voice [--since RFC3339] [--until RFC3339]\n"
+       "        [--short-abandon voice=5s] [--target 0.8] [--answer-within 20s]\n"
+       "        [--patience 60s|measured] [--aht 180s] [--agents N] [--max-occupancy 0.85]\n"
+       "        (the busiest hour's volume and the AHT measured in --db; --aht if none)\n"
+       "  metrics staffing --pool NAME=VOLUME/INTERVAL/AHT/LEVEL/WITHIN[/PATIENCE]...\n"
+       "        --pool NAME=VOLUME/INTERVAL/AHT/async... [--max-occupancy 0.85]\n"
+       "        (e.g. --pool voice=100/30m/180s/0.8/20s --pool email=40/30m/600s/async)",
+       {"since", "until", "by", "journey", "recontact-window", "short-abandon", "volume",
+        "interval", "aht", "target", "answer-within", "patience", "agents", "max-occupancy",
+        "channel", "pool"},
        {}, CmdMetrics},
       {"report", "an HTML page: KPIs vs targets, journey funnels, staffing what-if",
        "report --out FILE [--since RFC3339] [--until RFC3339] [--journey KEY]\n"
-       "        [--recontact-window 7d] [--aht 180s]",
-       {"out", "since", "until", "journey", "recontact-window", "aht"}, {}, CmdReport},
+       "        [--recontact-window 7d] [--aht 180s]\n"
+       "        [--target CHANNEL=LEVEL/WITHIN]... [--short-abandon CHANNEL=DURATION]...",
+       {"out", "since", "until", "journey", "recontact-window", "aht", "target", "short-abandon"},
+       {}, CmdReport},
       {"serve", "HTTP collector: Segment tracking API and context look-ups",
        "serve --write-key KEY | --write-key-file FILE [--listen 127.0.0.1:8080]\n"
        "  [--threads 4] [--mapping FILE] [--actor NAME] [--allow-remote]\n"
@@ -209,7 +223,11 @@ int Run(const std::vector<std::string>& argv, std::ostream& out, std::ostream& e
   }
   std::set<std::string> flags = command->flags;
   flags.insert({"json", "help"});
-  auto args = Args::Parse({argv.begin() + 1, argv.end()}, flags);
+  std::set<std::string> repeatable;
+  for (const std::string& name : kRepeatable) {
+    if (command->options.count(name) > 0) repeatable.insert(name);
+  }
+  auto args = Args::Parse({argv.begin() + 1, argv.end()}, flags, repeatable);
   Invocation inv{.args = {}, .out = &out, .err = &err};
   if (!args.ok()) return Fail(inv, args.status());
   inv.args = *std::move(args);

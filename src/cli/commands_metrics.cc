@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "cli/cli.h"
+#include "cli/measure.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -21,26 +22,59 @@ std::string Secs(const google::protobuf::Duration& d) {
   return absl::FormatDuration(absl::Trunc(v + absl::Milliseconds(500), absl::Seconds(1)));
 }
 
+// A duration present in the report ("-" when absent), to the second.
+std::string Wait(bool has, const google::protobuf::Duration& d) {
+  if (!has) return "-";
+  const absl::Duration v = FromProtoDuration(d);
+  return absl::FormatDuration(absl::Trunc(v + absl::Milliseconds(500), absl::Seconds(1)));
+}
+
+// A table row without the padding of empty last columns.
+std::string Trimmed(std::string line) {
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line + "\n";
+}
+
 void PrintTable(std::ostream& out, const MetricsReport& r) {
   const absl::TimeZone utc = absl::UTCTimeZone();
   out << "Window " << absl::FormatTime("%Y-%m-%d %H:%M", FromProtoTime(r.start()), utc) << " to "
       << absl::FormatTime("%Y-%m-%d %H:%M", FromProtoTime(r.end()), utc) << " UTC, "
       << r.interactions_scanned() << " interactions\n\n";
-  out << absl::StrFormat("%-10s %-16s %7s %7s %7s %7s %8s %8s %8s %8s %8s %s\n", "channel",
-                         r.group_by().empty() ? "" : r.group_by(), "in", "out", "offered",
-                         "answer", "abandon", "SL", "target", "ASA", "AHT", "");
+  const std::string group = r.group_by().empty() ? "" : r.group_by();
+  // Service against the target.
+  out << Trimmed(absl::StrFormat("%-10s %-16s %7s %7s %7s %8s %8s %6s %7s %-12s", "channel",
+                                 group, "in", "out", "offered", "answered", "abandon", "short",
+                                 "SL", "target"));
   for (const v1::ChannelKpi& k : r.channels()) {
     const std::string verdict =
         !k.has_meets_target() ? "" : (k.meets_target() ? "meets target" : "BELOW target");
     const std::string target = absl::StrFormat(
-        "%.0f%%/%s", 100 * k.target().service_level(),
+        "%.0f%% in %s", 100 * k.target().service_level(),
         absl::FormatDuration(FromProtoDuration(k.target().answer_within())));
-    out << absl::StrFormat("%-10s %-16s %7d %7d %7d %7d %8s %8s %8s %8s %8s %s\n",
+    out << Trimmed(absl::StrFormat("%-10s %-16s %7d %7d %7d %8d %8s %6d %7s %-12s %s",
                            k.group().empty() ? std::string(ChannelName(k.channel())) : "",
                            k.group(), k.inbound(), k.outbound(), k.offered(), k.answered(),
                            Rate(k.has_abandonment_rate(), k.abandonment_rate()),
-                           Rate(k.has_service_level(), k.service_level()), target, Secs(k.asa()),
-                           Secs(k.aht()), verdict);
+                           k.short_abandoned(), Rate(k.has_service_level(), k.service_level()),
+                           target, verdict));
+  }
+  bool any_short = false;
+  for (const v1::ChannelKpi& k : r.channels()) any_short = any_short || k.short_abandoned() > 0;
+  if (any_short) {
+    out << "(short: abandoned quicker than the channel's short-abandon time, not offered)\n";
+  }
+  // Waits, and the occupancy inputs (handle time, agents, erlangs).
+  out << "\nWaits and workload:\n";
+  out << absl::StrFormat("%-10s %-16s %8s %8s %8s %8s %11s %6s %8s\n", "channel", group,
+                         "avg wait", "p90 wait", "ASA", "AHT", "handle time", "agents",
+                         "erlangs");
+  for (const v1::ChannelKpi& k : r.channels()) {
+    out << absl::StrFormat("%-10s %-16s %8s %8s %8s %8s %11s %6d %8.2f\n",
+                           k.group().empty() ? std::string(ChannelName(k.channel())) : "",
+                           k.group(), Wait(k.has_average_wait(), k.average_wait()),
+                           Wait(k.has_p90_wait(), k.p90_wait()), Wait(k.has_asa(), k.asa()),
+                           Wait(k.has_aht(), k.aht()),
+                           Secs(k.handle_time_total()), k.agents(), k.workload_erlangs());
   }
   const v1::FirstContactResolution& f = r.fcr();
   out << "\nFirst-contact resolution: " << Rate(f.has_fcr_rate(), f.fcr_rate()) << " of "
@@ -139,6 +173,15 @@ int CmdMetrics(Invocation& inv) {
   }
   auto query = MetricsQueryFrom(inv);
   if (!query.ok()) return Fail(inv, query.status());
+  absl::Status targets = ApplyTargetFlags(inv, *query, /*with_target=*/true);
+  if (!targets.ok()) return Fail(inv, targets);
+  for (const char* name : {"volume", "interval", "aht", "answer-within", "patience", "agents",
+                           "max-occupancy", "channel", "pool"}) {
+    if (inv.args.Has(name)) {
+      return Fail(inv, absl::InvalidArgumentError(internal::StrCat(
+                           "--", name, ": an option of 'metrics staffing', not of 'metrics'")));
+    }
+  }
   auto store = OpenStore(inv);
   if (!store.ok()) return Fail(inv, store.status());
   auto report = (*store)->Metrics(*query);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/report_html.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
 #include "util/strings.h"
 
@@ -31,6 +33,7 @@ th, td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #e4e8ec;
 th:first-child, td:first-child { text-align: left; }
 td.ok { color: #16703a; font-weight: bold; }
 td.below { color: #b3261e; font-weight: bold; }
+#pooling td:last-child { text-align: left; color: #5a6775; }
 svg text { font-size: 12px; font-family: sans-serif; }
 )css";
 
@@ -162,27 +165,111 @@ void OutcomeSection(std::string& h, const MetricsReport& r) {
   if (any) h += "</table>\n";
 }
 
+std::string Names(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    internal::StrAppend(&out, i == 0 ? "" : (i + 1 == names.size() ? " and " : ", "), names[i]);
+  }
+  return out;
+}
+
+std::string Agents(int n) { return internal::StrCat(n, n == 1 ? " agent" : " agents"); }
+
+std::string Target(double level, absl::Duration within) {
+  return absl::StrFormat("%.0f%% in %s", 100 * level, Dur(within));
+}
+
 void StaffingSection(std::string& h, const StaffingWhatIf& s) {
-  h += "<h2>Staffing what-if (Erlang C, busiest hour)</h2>\n";
-  if (s.lines.empty()) {
+  h += "<h2>Staffing what-if: one team per channel or one multi-skilled team</h2>\n";
+  const WindowPooling& p = s.pooling;
+  if (!p.result) {
     internal::StrAppend(&h, "<p>", HtmlEscape(s.note), "</p>\n");
     return;
   }
-  h += "<table id=\"staffing\"><tr><th>Channel</th><th>Contacts per hour</th><th>AHT</th>"
-       "<th>Target</th><th>Agents needed</th><th>Service level</th><th>ASA</th>"
-       "<th>Occupancy</th></tr>\n";
-  for (const StaffingLine& l : s.lines) {
+  const staffing::PoolingResult& r = *p.result;
+  if (p.erlang_a) {
+    h += "<p id=\"staffing-model\">Model: <b>Erlang A</b> (M/M/N+M, customers hang up): every "
+         "real-time channel has a patience measured in the window (the total wait of its offered "
+         "contacts divided by its abandons).</p>\n";
+  } else if (!p.realtime.empty()) {
     internal::StrAppend(
-        &h, "<tr><td>", ChannelName(l.channel), "</td><td>",
-        absl::StrFormat("%.1f", l.contacts_per_hour), "</td><td>", Dur(l.aht), "</td><td>",
-        absl::StrFormat("%.0f%% in %s", 100 * l.target_service_level, Dur(l.answer_within)),
-        "</td><td>", l.agents, "</td><td>", Pct(true, l.service_level), "</td><td>", Dur(l.asa),
-        "</td><td>", Pct(true, l.occupancy), "</td></tr>\n");
+        &h, "<p id=\"staffing-model\">Model: <b>Erlang C</b> (M/M/N, nobody hangs up): the window "
+            "gives no measured patience for ", Names(p.without_patience),
+        " (no abandoned contacts), so Erlang A is not used.</p>\n");
   }
+  internal::StrAppend(
+      &h, "<p>Real-time channels are sized for their busiest hour of day (offered contacts in "
+          "that hour averaged over ", absl::StrFormat("%.0f", s.days),
+      s.days == 1 ? " day" : " days", ") with their measured AHT. Asynchronous work counts at its average rate over the "
+      "window and is served in the multi-skilled team's idle time.</p>\n");
+  if (!p.realtime.empty()) {
+    h += "<table id=\"staffing\"><tr><th>Real-time channel</th><th>Busiest hour</th>"
+         "<th>Contacts per hour</th><th>AHT</th><th>Patience</th><th>Target</th><th>Agents</th>"
+         "<th>Service level</th><th>ASA</th><th>Occupancy</th><th>Abandonment</th></tr>\n";
+  }
+  for (size_t i = 0; i < p.realtime.size(); ++i) {
+    const PooledChannel& c = p.realtime[i];
+    const staffing::Staffing& own = r.channels[i].staffing;
+    internal::StrAppend(
+        &h, "<tr><td>", ChannelName(c.measured.channel), "</td><td>",
+        HtmlEscape(c.measured.busiest_hour), ":00 UTC</td><td>",
+        absl::StrFormat("%.1f", c.measured.contacts_per_hour), "</td><td>", Dur(c.aht),
+        c.aht_measured ? "" : " (assumed)", "</td><td>",
+        c.measured.patience ? Dur(*c.measured.patience) : "&ndash;", "</td><td>",
+        Target(c.measured.target.service_level, c.measured.target.answer_within), "</td><td>",
+        own.agents, "</td><td>", Pct(true, own.service_level), "</td><td>", Dur(own.asa),
+        "</td><td>", Pct(true, own.occupancy), "</td><td>",
+        own.with_patience ? Pct(true, own.abandonment) : "&ndash;", "</td></tr>\n");
+  }
+  if (!p.realtime.empty()) h += "</table>\n";
+  if (!p.async.empty()) {
+    h += "<table id=\"async\"><tr><th>Asynchronous channel</th><th>Handled</th><th>AHT</th>"
+         "<th>Workload (erlangs)</th><th>Agents on its own</th></tr>\n";
+  }
+  for (size_t i = 0; i < p.async.size(); ++i) {
+    const PooledChannel& c = p.async[i];
+    const staffing::PoolingResult::Channel& own = r.channels[p.realtime.size() + i];
+    internal::StrAppend(&h, "<tr><td>", ChannelName(c.measured.channel), "</td><td>",
+                        c.measured.handled, "</td><td>", Dur(c.aht), "</td><td>",
+                        absl::StrFormat("%.2f", own.workload_erlangs), "</td><td>", own.agents,
+                        "</td></tr>\n");
+  }
+  if (!p.async.empty()) h += "</table>\n";
+  std::string held;
+  if (!p.realtime.empty()) {
+    // ComparePooling holds the pooled team to the strictest target.
+    double level = 0;
+    absl::Duration within = absl::InfiniteDuration();
+    for (const PooledChannel& c : p.realtime) {
+      level = std::max(level, c.measured.target.service_level);
+      within = std::min(within, c.measured.target.answer_within);
+    }
+    held = internal::StrCat("held to ", Target(level, within), ": service level ",
+                            Pct(true, r.pooled_realtime.service_level), ", occupancy ",
+                            Pct(true, r.pooled_realtime.occupancy));
+    if (r.pooled_realtime.with_patience) {
+      internal::StrAppend(&held, ", abandonment ", Pct(true, r.pooled_realtime.abandonment));
+    }
+  }
+  auto row = [&h](std::string_view label, const std::string& value, const std::string& detail) {
+    internal::StrAppend(&h, "<tr><td>", label, "</td><td>", value, "</td><td>", detail,
+                        "</td></tr>\n");
+  };
+  auto erlangs = [](double v) { return absl::StrFormat("%.2f erlangs", v); };
+  h += "<table id=\"pooling\">\n";
+  row("One team per channel", Agents(r.separate_agents), "");
+  row("One multi-skilled team", Agents(r.pooled_agents), "");
+  row("&nbsp;&nbsp;on the real-time contacts",
+      Agents(r.pooled_realtime_agents), held);
+  row("&nbsp;&nbsp;added for asynchronous work", Agents(r.async_extra_agents),
+      "the work its idle time cannot absorb");
+  row("Saving", internal::StrCat(Agents(r.saving), " (", Pct(true, r.saving_share), ")"), "");
+  row("Asynchronous workload", erlangs(r.async_workload_erlangs), "");
+  row("Idle time of the multi-skilled team", erlangs(r.pooled_idle_erlangs),
+      "before asynchronous work");
+  row("Idle erlangs absorbed", erlangs(r.async_absorbed_erlangs),
+      "asynchronous work done in that idle time");
   h += "</table>\n";
-  internal::StrAppend(&h, "<p id=\"pooling\">Separate teams: ", s.separate_agents,
-                      " agents; one multi-skilled team: ", s.pooled_agents, " agents; saving ",
-                      s.separate_agents - s.pooled_agents, ".</p>\n");
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 // `omnictx report`: one self-contained HTML page (inline CSS and SVG, no
 // script, nothing fetched) with the per-channel KPIs against their targets,
 // the journey funnels, first-contact resolution, channel outcomes,
-// satisfaction and a staffing what-if.
+// satisfaction and a staffing what-if (pooling real-time and asynchronous
+// channels, Erlang A or C).
 #ifndef OMNICTX_CLI_REPORT_HTML_H_
 #define OMNICTX_CLI_REPORT_HTML_H_
 
@@ -12,29 +13,17 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "cli/measure.h"
 #include "omnictx/metrics.h"
 
 namespace omnictx::cli {
 
-// One line of the staffing what-if: a real-time channel's busiest hour.
-struct StaffingLine {
-  v1::ChannelKind channel = v1::CHANNEL_KIND_UNSPECIFIED;
-  double contacts_per_hour = 0;
-  absl::Duration aht = absl::ZeroDuration();
-  double target_service_level = 0;
-  absl::Duration answer_within = absl::ZeroDuration();
-  int agents = 0;               // needed for the target
-  double service_level = 0;     // with that many agents
-  absl::Duration asa = absl::ZeroDuration();
-  double occupancy = 0;
-};
-
-// The staffing section: each real-time channel on its own, and all of
-// them as one multi-skilled team.
+// The staffing what-if: one team per channel against one multi-skilled
+// team, from what the window measured (cli/measure.h): each real-time
+// channel at its busiest hour, each asynchronous channel's workload.
 struct StaffingWhatIf {
-  std::vector<StaffingLine> lines;
-  int separate_agents = 0;
-  int pooled_agents = 0;
+  WindowPooling pooling;
+  double days = 1;   // whole days in the window (MeasuredWindow::days)
   std::string note;  // why the section is empty, when it is
 };
 
