@@ -23,4 +23,7 @@ if [[ " ${config[*]} " == *" -DOMNICTX_BUILD_PYTHON=ON "* ]]; then
   bash "$root/scripts/install-python.sh" "$root/build"
 fi
 
-ctest --test-dir "$root/build" --output-on-failure -j2 "$@" </dev/null
+status=0
+ctest --test-dir "$root/build" --output-on-failure -j2 "$@" </dev/null || status=$?
+bash "$root/scripts/figures.sh" "$root/build" || true
+exit "$status"

@@ -176,7 +176,11 @@ TEST_CASE("Erase removes a customer's personal data and keeps anonymous counts",
     CHECK(store->Erase("erased-1", "dpo-1").status() ==
           absl::FailedPreconditionError("customer_id: customer erased"));
     CHECK(store->Erase(p.id, "dpo-1").status() ==
-          absl::NotFoundError("customer_id: no such customer"));
+          absl::FailedPreconditionError("customer_id: customer erased"));
+    CHECK(store->Merge({.survivor_id = other.id, .absorbed_id = p.id, .actor = "ops"}).status() ==
+          absl::FailedPreconditionError("absorbed_id: customer erased"));
+    CHECK(store->Merge({.survivor_id = p.id, .absorbed_id = other.id, .actor = "ops"}).status() ==
+          absl::FailedPreconditionError("survivor_id: customer erased"));
     CHECK(store->Record(MakeInteraction("erased-1", store.clock().Now(), v1::CHANNEL_KIND_SMS,
                                         "sms", "sms"))
               .status() == absl::FailedPreconditionError("customer_id: customer erased"));
@@ -311,6 +315,37 @@ TEST_CASE("Tombstones keep an erased person from being re-created silently", "[e
   CHECK(store->LinkIdentity("fresh", Email(p.email)).status() ==
         absl::FailedPreconditionError(kErased));
   CHECK(StoreBytes(store.path()).find(p.email) == std::string::npos);
+}
+
+TEST_CASE("Erased rows live in a reserved id space no customer can take", "[erase]") {
+  TempStore store;
+  SECTION("ids with the erased- prefix are refused, so erasure never collides") {
+    Customer c;
+    c.set_id("erased-2");
+    CHECK(store->UpsertCustomer(c).status() ==
+          absl::InvalidArgumentError(
+              "customer_id: the prefix erased- is reserved for erased customers"));
+    MakeCustomer(store.store(), "first", "First");  // key 1
+    MakeCustomer(store.store(), "bob", "Bob");      // key 2
+    ASSIGN_OR_FAIL(ErasureReceipt receipt, store->Erase("bob", "dpo"));
+    CHECK(receipt.checkpointed());
+    ASSIGN_OR_FAIL(Customer erased, store->GetCustomer("erased-2"));
+    CHECK(erased.status() == v1::CUSTOMER_STATUS_ERASED);
+    ASSIGN_OR_FAIL(Customer first, store->GetCustomer("first"));
+    CHECK(first.status() == v1::CUSTOMER_STATUS_ACTIVE);
+  }
+  SECTION("an assigned id skips the ids of erased customers") {
+    MakeCustomer(store.store(), "cus-2", "Two");  // key 1: the next free is cus-2
+    REQUIRE_OK(store->Erase("cus-2", "dpo"));
+    ASSIGN_OR_FAIL(Customer assigned, store->UpsertCustomer(Customer()));
+    CHECK(assigned.id() == "cus-3");
+    CHECK(assigned.status() == v1::CUSTOMER_STATUS_ACTIVE);
+    CHECK(store->UpsertCustomer([] {
+      Customer c;
+      c.set_id("cus-2");
+      return c;
+    }()).status() == absl::FailedPreconditionError("customer_id: customer erased"));
+  }
 }
 
 TEST_CASE("Purge deletes interactions older than the retention policy, in batches",

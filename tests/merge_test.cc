@@ -597,7 +597,9 @@ TEST_CASE("Merge refuses bad requests and changes nothing", "[merge]") {
         absl::FailedPreconditionError("absorbed_id: customer erased"));
   CHECK(merge("erased-3", "a", "ops") ==
         absl::FailedPreconditionError("survivor_id: customer erased"));
-  CHECK(merge("a", "gone", "ops") == absl::NotFoundError("absorbed_id: no such customer"));
+  // The erased customer's own id is remembered as a tombstone.
+  CHECK(merge("a", "gone", "ops") ==
+        absl::FailedPreconditionError("absorbed_id: customer erased"));
   CHECK(FileBytes(store.path()) == db_before);
   ASSIGN_OR_FAIL(auto owner, store->Resolve(Email("bob@example.com")));
   CHECK(owner == std::optional<std::string>("b"));

@@ -53,9 +53,12 @@ class Store {
 
   // Creates or updates a customer's profile (display name, language,
   // preferred channel, attributes, consents). Output-only fields are ignored.
-  // An empty id asks the store to assign one. Returns the stored customer.
-  // Returns InvalidArgument if a field is malformed or over its limit;
-  // FailedPrecondition if the customer was erased or merged away.
+  // An empty id asks the store to assign one ("cus-<n>", never the id of
+  // an erased customer). Ids starting "erased-" are reserved: Erase renames
+  // the row "erased-<key>". Returns the stored customer.
+  // Returns InvalidArgument if a field is malformed or over its limit, or
+  // the id has the reserved prefix; FailedPrecondition if the customer was
+  // erased (its old id included) or merged away.
   [[nodiscard]] virtual absl::StatusOr<Customer> UpsertCustomer(
       const Customer& customer) = 0;
 
@@ -279,8 +282,8 @@ class Store {
   // external ids and agent ids and case subjects are scrubbed (anonymous
   // counts stay for metrics), merge records naming the customer are
   // forgotten, and the WAL is checkpointed so no copy stays in the file.
-  // Returns NotFound if unknown; FailedPrecondition if already erased or
-  // merged away (erase the survivor).
+  // Returns NotFound if unknown; FailedPrecondition if already erased (by
+  // its old id or its "erased-<key>" one) or merged away (erase the survivor).
   [[nodiscard]] virtual absl::StatusOr<ErasureReceipt> Erase(std::string_view customer_id,
                                                             std::string_view actor) = 0;
 

@@ -81,13 +81,8 @@ absl::StatusOr<Customer> StoreImpl::UpsertCustomer(const Customer& in) {
   storage::CustomerRow out;
   OMNICTX_RETURN_IF_ERROR(db_->Write([&](storage::Repository& repo) -> absl::Status {
     if (profile.id().empty()) {
-      // Assign "cus-<n>", skipping ids a caller chose that collide.
-      OMNICTX_ASSIGN_OR_RETURN(int64_t n, repo.MaxCustomerKey());
-      while (true) {
-        profile.set_id(internal::StrCat("cus-", ++n));
-        OMNICTX_ASSIGN_OR_RETURN(auto taken, repo.FindCustomer(profile.id()));
-        if (!taken) break;
-      }
+      OMNICTX_ASSIGN_OR_RETURN(std::string id, AssignCustomerId(repo));
+      profile.set_id(std::move(id));
     }
     OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> existing,
                              repo.FindCustomer(profile.id()));
@@ -105,9 +100,7 @@ absl::StatusOr<Customer> StoreImpl::UpsertCustomer(const Customer& in) {
         OMNICTX_RETURN_IF_ERROR(Audit(repo, kUpsertActor, "consent", existing->key, change));
       }
     } else {
-      OMNICTX_ASSIGN_OR_RETURN(std::string digest,
-                               TombstoneDigest(repo, CustomerIdTombstone(profile.id())));
-      OMNICTX_ASSIGN_OR_RETURN(bool erased, repo.HasTombstone(digest));
+      OMNICTX_ASSIGN_OR_RETURN(bool erased, IdWasErased(repo, profile.id()));
       if (erased) return absl::FailedPreconditionError("customer_id: customer erased");
       OMNICTX_ASSIGN_OR_RETURN(int64_t key, repo.InsertCustomer(profile, now));
       for (const std::string& change : ConsentChanges({}, profile.consents())) {

@@ -66,7 +66,11 @@ absl::StatusOr<ErasureReceipt> StoreImpl::Erase(std::string_view customer_id,
   const absl::Time now = Now();
   OMNICTX_RETURN_IF_ERROR(db_->Write([&](storage::Repository& repo) -> absl::Status {
     OMNICTX_ASSIGN_OR_RETURN(auto row, repo.FindCustomer(customer_id));
-    if (!row) return absl::NotFoundError("customer_id: no such customer");
+    if (!row) {
+      OMNICTX_ASSIGN_OR_RETURN(bool erased, IdWasErased(repo, customer_id));
+      if (erased) return absl::FailedPreconditionError("customer_id: customer erased");
+      return absl::NotFoundError("customer_id: no such customer");
+    }
     if (row->customer.status() == v1::CUSTOMER_STATUS_ERASED) {
       return absl::FailedPreconditionError("customer_id: customer erased");
     }
@@ -115,7 +119,7 @@ absl::StatusOr<ErasureReceipt> StoreImpl::Erase(std::string_view customer_id,
                                  TombstoneDigest(repo, CustomerIdTombstone(erased_row->customer.id())));
         OMNICTX_RETURN_IF_ERROR(repo.InsertTombstone(id_digest, now));
       }
-      OMNICTX_RETURN_IF_ERROR(repo.EraseCustomerRow(key, StrCat("erased-", key), now));
+      OMNICTX_RETURN_IF_ERROR(repo.EraseCustomerRow(key, StrCat(kErasedIdPrefix, key), now));
     }
     AuditEntry e;
     *e.mutable_at() = ToProtoTime(now);

@@ -33,9 +33,7 @@ absl::StatusOr<storage::CustomerRow> StoreImpl::ActiveCustomer(storage::Reposito
   OMNICTX_RETURN_IF_ERROR(ValidateCustomerId(id));
   OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row, repo.FindCustomer(id));
   if (!row) {
-    // An erased customer's id survives only as a tombstone.
-    OMNICTX_ASSIGN_OR_RETURN(std::string digest, TombstoneDigest(repo, CustomerIdTombstone(id)));
-    OMNICTX_ASSIGN_OR_RETURN(bool erased, repo.HasTombstone(digest));
+    OMNICTX_ASSIGN_OR_RETURN(bool erased, IdWasErased(repo, id));
     if (erased) return absl::FailedPreconditionError("customer_id: customer erased");
     return absl::NotFoundError("customer_id: no such customer");
   }
@@ -47,6 +45,22 @@ absl::StatusOr<storage::CustomerRow> StoreImpl::ActiveCustomer(storage::Reposito
                                               row->customer.merged_into()));
     default:
       return *std::move(row);
+  }
+}
+
+absl::StatusOr<bool> StoreImpl::IdWasErased(storage::Repository& repo, std::string_view id) {
+  OMNICTX_ASSIGN_OR_RETURN(std::string digest, TombstoneDigest(repo, CustomerIdTombstone(id)));
+  return repo.HasTombstone(digest);
+}
+
+absl::StatusOr<std::string> StoreImpl::AssignCustomerId(storage::Repository& repo) {
+  OMNICTX_ASSIGN_OR_RETURN(int64_t n, repo.MaxCustomerKey());
+  while (true) {
+    std::string id = StrCat("cus-", ++n);
+    OMNICTX_ASSIGN_OR_RETURN(auto taken, repo.FindCustomer(id));
+    if (taken) continue;  // a caller chose it
+    OMNICTX_ASSIGN_OR_RETURN(bool erased, IdWasErased(repo, id));
+    if (!erased) return id;
   }
 }
 

@@ -113,6 +113,14 @@ class StoreImpl final : public Store {
   absl::StatusOr<storage::CustomerRow> ActiveCustomer(storage::Repository& repo,
                                                       std::string_view id);
 
+  // Whether `id` names no row because its customer was erased (the id
+  // survives only as a tombstone).
+  absl::StatusOr<bool> IdWasErased(storage::Repository& repo, std::string_view id);
+
+  // Picks a free "cus-<n>" for a new customer: neither a row's id nor the
+  // tombstone of an erased customer's.
+  absl::StatusOr<std::string> AssignCustomerId(storage::Repository& repo);
+
   // Returns the compiled definition of (key, version), reading it once.
   absl::StatusOr<std::shared_ptr<const journey::Definition>> Definition(
       storage::Repository& repo, const std::string& key, int32_t version);
@@ -174,6 +182,10 @@ class StoreImpl final : public Store {
                       std::shared_ptr<const journey::Definition>>
       defs_ ABSL_GUARDED_BY(defs_mu_);
 };
+
+// Erased rows are renamed "erased-<key>"; customer ids may not take the
+// prefix, so an erased row never collides with a live customer.
+inline constexpr std::string_view kErasedIdPrefix = "erased-";
 
 // The pseudo-identity under which an erased customer's id is tombstoned.
 Identity CustomerIdTombstone(std::string_view customer_id);

@@ -121,13 +121,9 @@ absl::StatusOr<int64_t> Applier::Create(std::string_view field) {
     return absl::NotFoundError(
         StrCat(field, ": no such customer (ImportOptions.create_customers is false)"));
   }
-  OMNICTX_ASSIGN_OR_RETURN(int64_t n, repo_.MaxCustomerKey());
   Customer c;
-  while (true) {  // "cus-<n>", skipping ids a caller chose that collide
-    c.set_id(StrCat("cus-", ++n));
-    OMNICTX_ASSIGN_OR_RETURN(auto taken, repo_.FindCustomer(c.id()));
-    if (!taken) break;
-  }
+  OMNICTX_ASSIGN_OR_RETURN(std::string id, store_.AssignCustomerId(repo_));
+  c.set_id(std::move(id));
   return repo_.InsertCustomer(c, store_.Now());
 }
 

@@ -147,7 +147,11 @@ absl::StatusOr<storage::CustomerRow> StoreImpl::MergeSide(storage::Repository& r
   OMNICTX_ASSIGN_OR_RETURN(std::optional<storage::CustomerRow> row, repo.FindCustomer(id));
   // MergeIn puts the field (survivor_id, absorbed_id) in front; the id
   // itself is not repeated, as messages never echo what they were given.
-  if (!row) return absl::NotFoundError("no such customer");
+  if (!row) {
+    OMNICTX_ASSIGN_OR_RETURN(bool erased, IdWasErased(repo, id));
+    if (erased) return absl::FailedPreconditionError("customer erased");
+    return absl::NotFoundError("no such customer");
+  }
   if (row->customer.status() == v1::CUSTOMER_STATUS_ERASED) {
     return absl::FailedPreconditionError("customer erased");
   }

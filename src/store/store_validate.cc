@@ -64,7 +64,13 @@ absl::Status ValidateChannel(std::string_view field, const v1::Channel& channel)
 }
 
 absl::Status ValidateProfile(const Customer& c) {
-  if (!c.id().empty()) OMNICTX_RETURN_IF_ERROR(ValidateCustomerId(c.id()));
+  if (!c.id().empty()) {
+    OMNICTX_RETURN_IF_ERROR(ValidateCustomerId(c.id()));
+    if (c.id().starts_with(kErasedIdPrefix)) {
+      return absl::InvalidArgumentError(internal::StrCat(
+          "customer_id: the prefix ", kErasedIdPrefix, " is reserved for erased customers"));
+    }
+  }
   OMNICTX_RETURN_IF_ERROR(CheckName("display_name", c.display_name(), Limits::kMaxNameBytes, false));
   OMNICTX_RETURN_IF_ERROR(CheckName("language", c.language(), 35, false));  // BCP 47 maximum
   OMNICTX_RETURN_IF_ERROR(CheckEnum<v1::ChannelKind>("preferred_channel", c.preferred_channel(),

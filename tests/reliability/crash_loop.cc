@@ -514,8 +514,10 @@ bool Resend(Store& store, Op op, bool committed, Model& m, Problems& problems) {
   absl::Status s = Apply(store, op, &result);
   const std::string& name = op.words[0];
   // What a repeated call answers once the first one committed.
-  bool repeat_error = (name == "merge" || name == "erase") ? absl::IsNotFound(s)
-                      : name == "start"                    ? absl::IsAlreadyExists(s)
+  // (A merged customer is gone; an erased one's id is remembered.)
+  bool repeat_error = name == "merge"   ? absl::IsNotFound(s)
+                      : name == "erase" ? absl::IsFailedPrecondition(s)
+                      : name == "start" ? absl::IsAlreadyExists(s)
                       : name == "adv"                      ? absl::IsFailedPrecondition(s)
                                                            : false;
   if (s.ok() && committed && (name == "merge" || name == "erase" || name == "start")) {

@@ -188,8 +188,11 @@ class Store(JourneysAndCases, Resolution, Ingest, Metrics):
         attributes, consents). ``consents`` items look like
         {"purpose": "marketing", "channel": "email", "state": "granted"}.
 
+        Ids starting "erased-" are reserved for erased rows.
+
         Raises InvalidArgumentError if a field is malformed or over its
-        limit; FailedPreconditionError if the customer was erased or merged.
+        limit, or the id has the reserved prefix; FailedPreconditionError if
+        the customer was erased or merged.
         """
         pb = _convert.fill(model_pb2.Customer(), {
             "id": id, "display_name": display_name, "language": language,
