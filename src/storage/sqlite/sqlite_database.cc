@@ -180,14 +180,21 @@ absl::StatusOr<std::unique_ptr<Connection>> SqliteDatabase::AcquireReader() {
     }
     ++open_readers_;  // reserve the slot, open outside the lock
   }
-  auto conn = Connection::Open(path_, reader_options_);
-  if (!conn.ok()) {
+  auto free_slot = [this] {
     {
       std::lock_guard<std::mutex> lock(pool_mu_);
       --open_readers_;
     }
     reader_released_.notify_one();
+  };
+  absl::StatusOr<std::unique_ptr<Connection>> conn;
+  try {
+    conn = Connection::Open(path_, reader_options_);
+  } catch (...) {  // std::bad_alloc: the slot must not stay taken
+    free_slot();
+    throw;
   }
+  if (!conn.ok()) free_slot();
   return conn;
 }
 
@@ -202,16 +209,20 @@ void SqliteDatabase::ReleaseReader(std::unique_ptr<Connection> conn) {
 absl::Status SqliteDatabase::Read(absl::FunctionRef<absl::Status(Repository&)> fn) {
   OMNICTX_RETURN_IF_ERROR(CheckProcess());
   OMNICTX_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
-  absl::Status status = [&]() -> absl::Status {
-    // One deferred transaction: every read of the call sees one snapshot.
-    OMNICTX_ASSIGN_OR_RETURN(Transaction tx,
-                             Transaction::Begin(conn.get(), Transaction::Mode::kDeferred));
-    SqliteRepository repo(conn.get());
-    OMNICTX_RETURN_IF_ERROR(fn(repo));
-    return tx.Commit();
-  }();
-  ReleaseReader(std::move(conn));
-  return status;
+  // The connection goes back to the pool however the read ends: a callback
+  // that throws (std::bad_alloc) must not keep its slot for ever, or the
+  // next reads would wait for it. The transaction has rolled back by then.
+  struct Lease {
+    SqliteDatabase& db;
+    std::unique_ptr<Connection> conn;
+    ~Lease() { db.ReleaseReader(std::move(conn)); }
+  } lease{*this, std::move(conn)};
+  // One deferred transaction: every read of the call sees one snapshot.
+  OMNICTX_ASSIGN_OR_RETURN(Transaction tx,
+                           Transaction::Begin(lease.conn.get(), Transaction::Mode::kDeferred));
+  SqliteRepository repo(lease.conn.get());
+  OMNICTX_RETURN_IF_ERROR(fn(repo));
+  return tx.Commit();
 }
 
 absl::Status SqliteDatabase::Write(absl::FunctionRef<absl::Status(Repository&)> fn) {
