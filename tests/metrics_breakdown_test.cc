@@ -9,20 +9,20 @@
 #include <utility>
 #include <vector>
 
+#include "metrics_test_util.h"
 #include "test_util.h"
 
 namespace omnictx {
 namespace {
 
 using Catch::Detail::Approx;
+using testing::KpiRow;
 using testing::MakeCustomer;
 using testing::MakeInteraction;
 using testing::ParseTextProto;
+using testing::Seconds;
 using testing::TempStore;
-
-double Seconds(const google::protobuf::Duration& d) {
-  return absl::ToDoubleSeconds(FromProtoDuration(d));
-}
+using testing::Window;
 
 // A queued inbound contact: waited `wait`, then answered or abandoned.
 Interaction Queued(const std::string& customer, absl::Time at, v1::ChannelKind channel,
@@ -36,17 +36,6 @@ Interaction Queued(const std::string& customer, absl::Time at, v1::ChannelKind c
   return i;
 }
 
-// The row of `channel` and `group` ("" for the channel's total); fails the
-// test when there is none.
-const v1::ChannelKpi& Row(const MetricsReport& r, v1::ChannelKind channel,
-                          const std::string& group = "") {
-  for (const v1::ChannelKpi& row : r.channels()) {
-    if (row.channel() == channel && row.group() == group) return row;
-  }
-  FAIL("no row for " << ChannelName(channel) << " group '" << group << "'");
-  return r.channels(0);
-}
-
 // The groups of `channel`'s rows, in report order ("" is the total).
 std::vector<std::string> Groups(const MetricsReport& r, v1::ChannelKind channel) {
   std::vector<std::string> out;
@@ -54,13 +43,6 @@ std::vector<std::string> Groups(const MetricsReport& r, v1::ChannelKind channel)
     if (row.channel() == channel) out.push_back(row.group());
   }
   return out;
-}
-
-MetricsQuery Window(absl::Time start, absl::Duration length) {
-  MetricsQuery q;
-  q.start = start;
-  q.end = start + length;
-  return q;
 }
 
 TEST_CASE("Metrics reports the nearest-rank p99 wait, which is not the longest wait",
@@ -87,7 +69,7 @@ TEST_CASE("Metrics reports the nearest-rank p99 wait, which is not the longest w
   REQUIRE_OK(store->RecordBatch(batch).status());
 
   ASSIGN_OR_FAIL(MetricsReport r, store->Metrics(Window(t0, absl::Hours(1))));
-  const v1::ChannelKpi& chat = Row(r, v1::CHANNEL_KIND_CHAT);
+  const v1::ChannelKpi& chat = KpiRow(r, v1::CHANNEL_KIND_CHAT);
   CHECK(chat.inbound() == 156);
   CHECK(chat.offered() == 155);
   CHECK(chat.short_abandoned() == 1);
@@ -108,8 +90,8 @@ TEST_CASE("Metrics reports the nearest-rank p99 wait, which is not the longest w
     // the longest of them, k = 46: 1702 mod 155 + 1 = 153 s. The next
     // longest is 151 s.
     ASSIGN_OR_FAIL(MetricsReport f, store->Metrics(Window(t0, absl::Seconds(50))));
-    CHECK(Row(f, v1::CHANNEL_KIND_CHAT).offered() == 50);
-    CHECK(Seconds(Row(f, v1::CHANNEL_KIND_CHAT).p99_wait()) == 153);
+    CHECK(KpiRow(f, v1::CHANNEL_KIND_CHAT).offered() == 50);
+    CHECK(Seconds(KpiRow(f, v1::CHANNEL_KIND_CHAT).p99_wait()) == 153);
   }
 }
 
@@ -130,7 +112,7 @@ TEST_CASE("Metrics counts a wait equal to the target as within it, and an abando
   };
   REQUIRE_OK(store->RecordBatch(batch).status());
   ASSIGN_OR_FAIL(MetricsReport r, store->Metrics(Window(t0, absl::Hours(1))));
-  const v1::ChannelKpi& voice = Row(r, v1::CHANNEL_KIND_VOICE);
+  const v1::ChannelKpi& voice = KpiRow(r, v1::CHANNEL_KIND_VOICE);
   CHECK(voice.short_abandoned() == 1);         // 4.999 s
   CHECK(voice.offered() == 3);                 // 20 s, 20.001 s, 5 s
   CHECK(voice.answered_within_target() == 1);  // 20 s exactly
@@ -196,14 +178,14 @@ TEST_CASE("Metrics groups KPIs by journey with exact per-journey figures", "[met
   CHECK(Groups(r, chat) == std::vector<std::string>{"", "(none)", "claim"});
 
   // Voice total: 4 offered; 10 s and 8 s within 20 s -> 2 / 4.
-  const v1::ChannelKpi& total = Row(r, voice);
+  const v1::ChannelKpi& total = KpiRow(r, voice);
   CHECK(total.offered() == 4);
   CHECK(total.answered() == 3);
   CHECK(total.answered_within_target() == 2);
   CHECK(total.service_level() == Approx(0.5));
   CHECK(total.abandonment_rate() == Approx(0.25));
 
-  const v1::ChannelKpi& by_loan = Row(r, voice, "loan");
+  const v1::ChannelKpi& by_loan = KpiRow(r, voice, "loan");
   CHECK(by_loan.inbound() == 2);
   CHECK(by_loan.offered() == 2);
   CHECK(by_loan.answered_within_target() == 1);  // 10 s
@@ -214,7 +196,7 @@ TEST_CASE("Metrics groups KPIs by journey with exact per-journey figures", "[met
   CHECK(Seconds(by_loan.aht()) == 200);
   CHECK(Seconds(by_loan.handle_time_total()) == 400);
 
-  const v1::ChannelKpi& by_claim = Row(r, voice, "claim");
+  const v1::ChannelKpi& by_claim = KpiRow(r, voice, "claim");
   CHECK(by_claim.offered() == 1);
   CHECK(by_claim.answered() == 0);
   CHECK(by_claim.abandoned() == 1);
@@ -223,17 +205,17 @@ TEST_CASE("Metrics groups KPIs by journey with exact per-journey figures", "[met
   CHECK_FALSE(by_claim.has_asa());
   CHECK(Seconds(by_claim.average_abandon_wait()) == 50);
 
-  const v1::ChannelKpi& by_none = Row(r, voice, "(none)");
+  const v1::ChannelKpi& by_none = KpiRow(r, voice, "(none)");
   CHECK(by_none.offered() == 1);
   CHECK(by_none.answered_within_target() == 1);
   CHECK(by_none.service_level() == 1.0);
   CHECK(Seconds(by_none.aht()) == 200);
 
   // Chat, held to 60 s: the claim's 40 s meets it, the other 70 s does not.
-  CHECK(Row(r, chat, "claim").service_level() == 1.0);
-  CHECK(Seconds(Row(r, chat, "claim").aht()) == 400);
-  CHECK(Row(r, chat, "(none)").service_level() == 0.0);
-  CHECK(Row(r, chat).service_level() == Approx(0.5));
+  CHECK(KpiRow(r, chat, "claim").service_level() == 1.0);
+  CHECK(Seconds(KpiRow(r, chat, "claim").aht()) == 400);
+  CHECK(KpiRow(r, chat, "(none)").service_level() == 0.0);
+  CHECK(KpiRow(r, chat).service_level() == Approx(0.5));
 }
 
 Case WithPriority(const std::string& customer, v1::CasePriority priority) {
@@ -278,7 +260,7 @@ TEST_CASE("Metrics groups KPIs by case priority with exact per-priority figures"
   CHECK(r.group_by() == "priority");
   CHECK(Groups(r, voice) == std::vector<std::string>{"", "(none)", "high", "low", "normal"});
 
-  const v1::ChannelKpi& total = Row(r, voice);
+  const v1::ChannelKpi& total = KpiRow(r, voice);
   CHECK(total.inbound() == 5);
   CHECK(total.outbound() == 1);
   CHECK(total.offered() == 4);
@@ -287,7 +269,7 @@ TEST_CASE("Metrics groups KPIs by case priority with exact per-priority figures"
   CHECK(total.service_level() == Approx(0.5));
 
   // high: 12 s (within 20 s) and 25 s (not): 1 / 2; ASA 18.5 s; AHT 150 s.
-  const v1::ChannelKpi& h = Row(r, voice, "high");
+  const v1::ChannelKpi& h = KpiRow(r, voice, "high");
   CHECK(h.offered() == 2);
   CHECK(h.answered() == 2);
   CHECK(h.answered_within_target() == 1);
@@ -296,18 +278,18 @@ TEST_CASE("Metrics groups KPIs by case priority with exact per-priority figures"
   CHECK(Seconds(h.asa()) == Approx(18.5));
   CHECK(Seconds(h.aht()) == 150);
   // low: abandoned after 60 s.
-  const v1::ChannelKpi& l = Row(r, voice, "low");
+  const v1::ChannelKpi& l = KpiRow(r, voice, "low");
   CHECK(l.offered() == 1);
   CHECK(l.abandoned() == 1);
   CHECK(l.service_level() == 0.0);
   CHECK(l.abandonment_rate() == 1.0);
   // normal: 18 s, within.
-  const v1::ChannelKpi& n = Row(r, voice, "normal");
+  const v1::ChannelKpi& n = KpiRow(r, voice, "normal");
   CHECK(n.offered() == 1);
   CHECK(n.service_level() == 1.0);
   CHECK(n.meets_target());
   // (none): the hang-up is not offered, so no rate at all; the note is outbound.
-  const v1::ChannelKpi& none = Row(r, voice, "(none)");
+  const v1::ChannelKpi& none = KpiRow(r, voice, "(none)");
   CHECK(none.inbound() == 1);
   CHECK(none.outbound() == 1);
   CHECK(none.short_abandoned() == 1);
@@ -470,7 +452,7 @@ TEST_CASE("Metrics reports each version of a journey as its own funnel", "[metri
     g.group_by = MetricsGroup::kJourney;
     ASSIGN_OR_FAIL(MetricsReport gr, store->Metrics(g));
     CHECK(Groups(gr, v1::CHANNEL_KIND_EMAIL) == std::vector<std::string>{"", "signup"});
-    CHECK(Row(gr, v1::CHANNEL_KIND_EMAIL, "signup").inbound() == 2);
+    CHECK(KpiRow(gr, v1::CHANNEL_KIND_EMAIL, "signup").inbound() == 2);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics_test_util.h"
 #include "test_util.h"
 
 namespace omnictx {
@@ -17,7 +18,9 @@ using Catch::Detail::Approx;
 using testing::MakeCustomer;
 using testing::MakeInteraction;
 using testing::ParseTextProto;
+using testing::Seconds;
 using testing::TempStore;
+using testing::Window;
 
 // A queued contact: inbound on `channel`, waited `wait`, then answered or not.
 Interaction Contact(const std::string& customer, absl::Time at, v1::ChannelKind channel,
@@ -38,17 +41,6 @@ const v1::ChannelKpi* Row(const MetricsReport& r, v1::ChannelKind channel,
     if (row.channel() == channel && row.group() == group) return &row;
   }
   return nullptr;
-}
-
-double Seconds(const google::protobuf::Duration& d) {
-  return absl::ToDoubleSeconds(FromProtoDuration(d));
-}
-
-MetricsQuery Window(absl::Time start, absl::Duration length) {
-  MetricsQuery q;
-  q.start = start;
-  q.end = start + length;
-  return q;
 }
 
 TEST_CASE("Metrics computes the same KPIs for every channel against its own target",

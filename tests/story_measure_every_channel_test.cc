@@ -13,30 +13,20 @@
 #include <string>
 #include <vector>
 
+#include "metrics_test_util.h"
 #include "test_util.h"
 
 namespace omnictx {
 namespace {
 
 using Catch::Detail::Approx;
+using testing::KpiRow;
 using testing::MakeCustomer;
 using testing::MakeInteraction;
 using testing::ParseTextProto;
 using testing::ProtoEquals;
+using testing::Seconds;
 using testing::TempStore;
-
-double Seconds(const google::protobuf::Duration& d) {
-  return absl::ToDoubleSeconds(FromProtoDuration(d));
-}
-
-// The channel's total row; fails the test when there is none.
-const v1::ChannelKpi& Row(const MetricsReport& r, v1::ChannelKind channel) {
-  for (const v1::ChannelKpi& row : r.channels()) {
-    if (row.channel() == channel && row.group().empty()) return row;
-  }
-  FAIL("no row for channel " << ChannelName(channel));
-  return r.channels(0);
-}
 
 // An inbound contact that entered `channel`'s queue, waited `wait`, then was
 // answered (and handled for `handle` by `agent`) or abandoned.
@@ -110,7 +100,7 @@ SCENARIO("the same contacts on voice, chat, email and SMS are measured one way, 
       THEN("what does not depend on a target reads the same on every channel") {
         for (v1::ChannelKind channel : {kVoice, kChat, kEmail, kSms}) {
           INFO(ChannelName(channel));
-          const v1::ChannelKpi& row = Row(r, channel);
+          const v1::ChannelKpi& row = KpiRow(r, channel);
           CHECK(row.inbound() == 5);
           CHECK(row.outbound() == 1);
           CHECK(row.answered() == 3);
@@ -129,7 +119,7 @@ SCENARIO("the same contacts on voice, chat, email and SMS are measured one way, 
       THEN("voice and chat leave ana's 4 s hang-up out (5 s patience); email and SMS count it") {
         for (v1::ChannelKind channel : {kVoice, kChat}) {
           INFO(ChannelName(channel));
-          const v1::ChannelKpi& row = Row(r, channel);
+          const v1::ChannelKpi& row = KpiRow(r, channel);
           CHECK(Seconds(row.target().short_abandon()) == 5);
           CHECK(row.short_abandoned() == 1);
           CHECK(row.offered() == 4);
@@ -144,7 +134,7 @@ SCENARIO("the same contacts on voice, chat, email and SMS are measured one way, 
         }
         for (v1::ChannelKind channel : {kEmail, kSms}) {
           INFO(ChannelName(channel));
-          const v1::ChannelKpi& row = Row(r, channel);
+          const v1::ChannelKpi& row = KpiRow(r, channel);
           CHECK(Seconds(row.target().short_abandon()) == 0);
           CHECK(row.short_abandoned() == 0);
           CHECK(row.offered() == 5);
@@ -161,24 +151,24 @@ SCENARIO("the same contacts on voice, chat, email and SMS are measured one way, 
 
       THEN("each channel's own answer-within target gives it its own service level") {
         // voice: 80% in 20 s.   Answered within: ben (15 s)        -> 1 / 4 offered.
-        const v1::ChannelKpi& voice = Row(r, kVoice);
+        const v1::ChannelKpi& voice = KpiRow(r, kVoice);
         CHECK(Seconds(voice.target().answer_within()) == 20);
         CHECK(voice.target().service_level() == Approx(0.8));
         CHECK(voice.answered_within_target() == 1);
         CHECK(voice.service_level() == Approx(0.25));
         // chat: 80% in 60 s.    ben, cleo (45 s)                   -> 2 / 4.
-        const v1::ChannelKpi& chat = Row(r, kChat);
+        const v1::ChannelKpi& chat = KpiRow(r, kChat);
         CHECK(Seconds(chat.target().answer_within()) == 60);
         CHECK(chat.answered_within_target() == 2);
         CHECK(chat.service_level() == Approx(0.5));
         // email: 90% in 24 h.   ben, cleo, eve (20 min)            -> 3 / 5.
-        const v1::ChannelKpi& email = Row(r, kEmail);
+        const v1::ChannelKpi& email = KpiRow(r, kEmail);
         CHECK(Seconds(email.target().answer_within()) == 24 * 3600);
         CHECK(email.target().service_level() == Approx(0.9));
         CHECK(email.answered_within_target() == 3);
         CHECK(email.service_level() == Approx(0.6));
         // SMS: 80% in 15 min.   ben, cleo (eve's 20 min is too long) -> 2 / 5.
-        const v1::ChannelKpi& sms = Row(r, kSms);
+        const v1::ChannelKpi& sms = KpiRow(r, kSms);
         CHECK(Seconds(sms.target().answer_within()) == 15 * 60);
         CHECK(sms.answered_within_target() == 2);
         CHECK(sms.service_level() == Approx(0.4));
@@ -201,7 +191,7 @@ SCENARIO("the same contacts on voice, chat, email and SMS are measured one way, 
       ASSIGN_OR_FAIL(MetricsReport r, store->Metrics(q));
 
       THEN("the four rows are identical but for the channel: one definition") {
-        const v1::ChannelKpi& voice = Row(r, kVoice);
+        const v1::ChannelKpi& voice = KpiRow(r, kVoice);
         // 4 offered, ben and cleo within 60 s: 2 / 4, which meets 50%.
         CHECK(voice.offered() == 4);
         CHECK(voice.short_abandoned() == 1);
@@ -210,7 +200,7 @@ SCENARIO("the same contacts on voice, chat, email and SMS are measured one way, 
         CHECK(voice.meets_target());
         for (v1::ChannelKind channel : {kChat, kEmail, kSms}) {
           INFO(ChannelName(channel));
-          CHECK_THAT(Row(r, channel), ProtoEquals(voice, {"omnictx.v1.ChannelKpi.channel"}));
+          CHECK_THAT(KpiRow(r, channel), ProtoEquals(voice, {"omnictx.v1.ChannelKpi.channel"}));
         }
       }
     }
@@ -223,7 +213,7 @@ SCENARIO("the same contacts on voice, chat, email and SMS are measured one way, 
       ASSIGN_OR_FAIL(MetricsReport r, store->Metrics(q));
 
       THEN("dan's 90 s abandon no longer counts against chat, and nothing else changes") {
-        const v1::ChannelKpi& chat = Row(r, kChat);
+        const v1::ChannelKpi& chat = KpiRow(r, kChat);
         // ana (4 s) and dan (90 s) are both short: 3 offered, all answered,
         // ben and cleo within 60 s -> 2 / 3; no abandonment (0, not absent).
         CHECK(chat.short_abandoned() == 2);
@@ -239,9 +229,9 @@ SCENARIO("the same contacts on voice, chat, email and SMS are measured one way, 
         CHECK(Seconds(chat.average_wait()) == 420);
         CHECK(Seconds(chat.asa()) == 420);
         // Voice keeps its default 5 s: as before.
-        CHECK(Row(r, kVoice).offered() == 4);
-        CHECK(Row(r, kVoice).service_level() == Approx(0.25));
-        CHECK(Row(r, kSms).service_level() == Approx(0.4));
+        CHECK(KpiRow(r, kVoice).offered() == 4);
+        CHECK(KpiRow(r, kVoice).service_level() == Approx(0.25));
+        CHECK(KpiRow(r, kSms).service_level() == Approx(0.4));
       }
     }
   }
