@@ -28,12 +28,8 @@ using testing::Window;
 Interaction Queued(const std::string& customer, absl::Time at, v1::ChannelKind channel,
                    absl::Duration wait, bool answered,
                    absl::Duration handle = absl::ZeroDuration()) {
-  Interaction i = MakeInteraction(customer, at, channel, "queue.main", "contact");
-  *i.mutable_wait_time() = ToProtoDuration(wait);
-  i.set_answered(answered);
-  i.set_abandoned(!answered);
-  if (handle > absl::ZeroDuration()) *i.mutable_handle_time() = ToProtoDuration(handle);
-  return i;
+  return testing::QueuedContact(customer, at, channel, "queue.main", "contact", wait, answered,
+                                handle, "");
 }
 
 // The groups of `channel`'s rows, in report order ("" is the total).

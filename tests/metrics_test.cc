@@ -26,13 +26,8 @@ using testing::Window;
 Interaction Contact(const std::string& customer, absl::Time at, v1::ChannelKind channel,
                     absl::Duration wait, bool answered, absl::Duration handle = absl::ZeroDuration(),
                     const std::string& agent = "") {
-  Interaction i = MakeInteraction(customer, at, channel, "queue.main", "call");
-  *i.mutable_wait_time() = ToProtoDuration(wait);
-  i.set_answered(answered);
-  i.set_abandoned(!answered);
-  if (handle > absl::ZeroDuration()) *i.mutable_handle_time() = ToProtoDuration(handle);
-  i.set_agent_id(agent);
-  return i;
+  return testing::QueuedContact(customer, at, channel, "queue.main", "call", wait, answered,
+                                handle, agent);
 }
 
 const v1::ChannelKpi* Row(const MetricsReport& r, v1::ChannelKind channel,

@@ -24,6 +24,21 @@ inline MetricsQuery Window(absl::Time start, absl::Duration length) {
   return q;
 }
 
+// A queued inbound contact at `touchpoint`: waited `wait`, then answered
+// (and handled for `handle` by `agent`) or abandoned.
+inline Interaction QueuedContact(const std::string& customer, absl::Time at,
+                                 v1::ChannelKind channel, const std::string& touchpoint,
+                                 const std::string& kind, absl::Duration wait, bool answered,
+                                 absl::Duration handle, const std::string& agent) {
+  Interaction i = MakeInteraction(customer, at, channel, touchpoint, kind);
+  *i.mutable_wait_time() = ToProtoDuration(wait);
+  i.set_answered(answered);
+  i.set_abandoned(!answered);
+  if (handle > absl::ZeroDuration()) *i.mutable_handle_time() = ToProtoDuration(handle);
+  i.set_agent_id(agent);
+  return i;
+}
+
 // The row of `channel` and `group` ("" for the channel's total); fails the
 // test when there is none.
 inline const v1::ChannelKpi& KpiRow(const MetricsReport& r, v1::ChannelKind channel,

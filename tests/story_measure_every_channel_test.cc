@@ -33,14 +33,9 @@ using testing::TempStore;
 Interaction Queued(const std::string& customer, absl::Time at, v1::ChannelKind channel,
                    absl::Duration wait, bool answered,
                    absl::Duration handle = absl::ZeroDuration(), const std::string& agent = "") {
-  Interaction i = MakeInteraction(customer, at, channel,
-                                  std::string(ChannelName(channel)) + ".support", "contact");
-  *i.mutable_wait_time() = ToProtoDuration(wait);
-  i.set_answered(answered);
-  i.set_abandoned(!answered);
-  if (handle > absl::ZeroDuration()) *i.mutable_handle_time() = ToProtoDuration(handle);
-  i.set_agent_id(agent);
-  return i;
+  return testing::QueuedContact(customer, at, channel,
+                                std::string(ChannelName(channel)) + ".support", "contact", wait,
+                                answered, handle, agent);
 }
 
 constexpr v1::ChannelKind kVoice = v1::CHANNEL_KIND_VOICE;
