@@ -249,7 +249,8 @@ absl::Status Generate(const WorkloadConfig& config, const std::string& path) {
     c.set_id(p.id);
     c.set_display_name("Customer " + std::to_string(i));
     c.set_language(i % 5 == 0 ? "en" : "fr");
-    (*c.mutable_attributes())["tier"] = i % 10 == 0 ? "gold" : (i % 3 == 0 ? "silver" : "bronze");
+    SetAttribute(c.mutable_attributes(), "tier",
+                 i % 10 == 0 ? "gold" : (i % 3 == 0 ? "silver" : "bronze"));
     if (auto st = store.UpsertCustomer(c); !st.ok()) return Annotate(st.status(), "customer");
     if (auto st = store.LinkIdentity(p.id, Phone(p.phone)); !st.ok())
       return Annotate(st.status(), "phone");

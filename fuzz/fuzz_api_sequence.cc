@@ -101,7 +101,9 @@ class Sequence {
         omnictx::Customer customer;
         customer.set_id(c);
         customer.set_display_name(in.Bool() ? "Ada" : "");
-        if (in.Bool()) (*customer.mutable_attributes())["tier"] = in.Bool() ? "gold" : "";
+        if (in.Bool()) {
+          omnictx::SetAttribute(customer.mutable_attributes(), "tier", in.Bool() ? "gold" : "");
+        }
         ExpectNoBug(store_.UpsertCustomer(customer), "UpsertCustomer");
         break;
       }

@@ -216,4 +216,37 @@ absl::Duration FromProtoDuration(const google::protobuf::Duration& d) {
   return absl::Seconds(seconds) + absl::Microseconds(nanos / kNanosPerMicro);
 }
 
+std::optional<std::string_view> FindAttribute(const Attributes& attributes,
+                                              std::string_view key) {
+  for (const Attribute& a : attributes) {
+    if (a.key() == key) return std::string_view(a.value());
+  }
+  return std::nullopt;
+}
+
+void SetAttribute(Attributes* attributes, std::string_view key, std::string_view value) {
+  for (Attribute& a : *attributes) {
+    if (a.key() == key) {
+      a.set_value(std::string(value));
+      return;
+    }
+  }
+  // Built aside and then moved in, so a failed allocation leaves the list
+  // as it was rather than holding a half-set entry.
+  Attribute added;
+  added.set_key(std::string(key));
+  added.set_value(std::string(value));
+  *attributes->Add() = std::move(added);
+}
+
+bool EraseAttribute(Attributes* attributes, std::string_view key) {
+  for (int k = 0; k < attributes->size(); ++k) {
+    if (attributes->Get(k).key() == key) {
+      attributes->erase(attributes->begin() + k);
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace omnictx

@@ -65,8 +65,8 @@ void Plant(TempStore& store) {
   customer.set_id(kCustomerId);
   customer.set_display_name(kName);
   customer.set_language("fr-FR");
-  (*customer.mutable_attributes())["tier"] = c.at("attribute_value");
-  (*customer.mutable_attributes())[c.at("attribute_key")] = "gold";
+  SetAttribute(customer.mutable_attributes(), "tier", c.at("attribute_value"));
+  SetAttribute(customer.mutable_attributes(), c.at("attribute_key"), "gold");
   REQUIRE_OK(store->UpsertCustomer(customer));
   REQUIRE_OK(store->LinkIdentity(kCustomerId, Phone(c.at("phone"))));
   REQUIRE_OK(store->LinkIdentity(kCustomerId, Email(c.at("email"))));
@@ -98,7 +98,7 @@ void Plant(TempStore& store) {
   Interaction call = MakeInteraction(kCustomerId, store.clock().Now(), v1::CHANNEL_KIND_VOICE,
                                      "voice.main", "call");
   call.set_summary(c.at("summary"));
-  (*call.mutable_attributes())["note"] = c.at("interaction_attribute");
+  SetAttribute(call.mutable_attributes(), "note", c.at("interaction_attribute"));
   call.set_external_id(c.at("external_id"));
   call.set_case_id(opened.id());
   *call.mutable_via() = Phone(c.at("phone"));
@@ -221,7 +221,7 @@ TEST_CASE("the audience policy is configuration", "[audience]") {
     TempStore store(options);
     Plant(store);
     const Context ctx = LookUp(store, Audience::kIvr);
-    CHECK(ctx.customer().attributes().at("tier") == Canaries().at("attribute_value"));
+    CHECK(FindAttribute(ctx.customer().attributes(), "tier") == Canaries().at("attribute_value"));
     CHECK(ctx.customer().identities().empty());
     CHECK(ctx.recent().empty());
   }

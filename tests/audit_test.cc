@@ -30,7 +30,7 @@ Customer Profile(const std::string& id) {
   Customer c;
   c.set_id(id);
   c.set_display_name("Qx8 Canary " + id);
-  (*c.mutable_attributes())["note"] = "qx8-attr";
+  SetAttribute(c.mutable_attributes(), "note", "qx8-attr");
   return c;
 }
 

@@ -170,11 +170,20 @@ Call Define(const std::string& text) {
 }
 
 // Attributes named k0, k1, ... with one value each.
-void FillAttributes(google::protobuf::Map<std::string, std::string>* attrs, size_t n) {
-  for (size_t i = 0; i < n; ++i) (*attrs)["k" + std::to_string(i)] = "Zq9x";
+void FillAttributes(Attributes* attrs, size_t n) {
+  for (size_t i = 0; i < n; ++i) SetAttribute(attrs, "k" + std::to_string(i), "Zq9x");
 }
 
 std::string Bad(const std::string& s) { return kCanary + s; }
+
+// The same key twice, as a list (unlike a map) can hold it.
+void AddTwice(Attributes* attrs, const std::string& key) {
+  for (const char* value : {"one", "two"}) {
+    Attribute* a = attrs->Add();
+    a->set_key(key);
+    a->set_value(value);
+  }
+}
 
 std::vector<BadInput> Catalogue() {
   const Code kInvalid = Code::kInvalidArgument;
@@ -243,7 +252,7 @@ std::vector<BadInput> Catalogue() {
       {15, kInvalid, "language", "language: invalid UTF-8 at byte 4", kCanary,
        Cust([=](Customer& c) { c.set_language(bad_utf8); })},
       {15, kInvalid, "attributes", "attributes: invalid UTF-8 at byte 4", kCanary,
-       Cust([=](Customer& c) { (*c.mutable_attributes())["tier"] = bad_utf8; })},
+       Cust([=](Customer& c) { SetAttribute(c.mutable_attributes(), "tier", bad_utf8); })},
       {15, kInvalid, "summary", "summary: invalid UTF-8 at byte 4", kCanary,
        Rec([=](Interaction& i) { i.set_summary(bad_utf8); })},
       {15, kInvalid, "summary", "summary: invalid UTF-8 at byte 4", kCanary,
@@ -251,7 +260,7 @@ std::vector<BadInput> Catalogue() {
       {15, kInvalid, "summary", "summary: invalid UTF-8 at byte 4", kCanary,
        Rec([](Interaction& i) { i.set_summary(Bad("\xC0\xAF")); })},  // an overlong '/'
       {15, kInvalid, "attributes", "attributes: invalid UTF-8 at byte 4", kCanary,
-       Rec([=](Interaction& i) { (*i.mutable_attributes())["note"] = bad_utf8; })},
+       Rec([=](Interaction& i) { SetAttribute(i.mutable_attributes(), "note", bad_utf8); })},
       {15, kInvalid, "touchpoint", "touchpoint: invalid UTF-8 at byte 4", kCanary,
        Rec([=](Interaction& i) { i.set_touchpoint(bad_utf8); })},
       {15, kInvalid, "kind", "kind: invalid UTF-8 at byte 4", kCanary,
@@ -351,12 +360,14 @@ std::vector<BadInput> Catalogue() {
        Rec([](Interaction& i) { i.set_summary(Bad(std::string(4093, 's'))); })},
       {20, kInvalid, "attributes", "attributes: value over 1024 bytes", kCanary,
        Rec([](Interaction& i) {
-         (*i.mutable_attributes())["note"] = Bad(std::string(1021, 'v'));
+         SetAttribute(i.mutable_attributes(), "note", Bad(std::string(1021, 'v')));
        })},
       {20, kInvalid, "attributes", "attributes: more than 64 attributes", kCanary,
        Rec([](Interaction& i) { FillAttributes(i.mutable_attributes(), 65); })},
       {20, kInvalid, "attributes", "attributes: value over 1024 bytes", kCanary,
-       Cust([](Customer& c) { (*c.mutable_attributes())["tier"] = Bad(std::string(1021, 'v')); })},
+       Cust([](Customer& c) {
+         SetAttribute(c.mutable_attributes(), "tier", Bad(std::string(1021, 'v')));
+       })},
       {20, kInvalid, "attributes", "attributes: more than 64 attributes", kCanary,
        Cust([](Customer& c) { FillAttributes(c.mutable_attributes(), 65); })},
       {20, kInvalid, "display_name", "display_name: 257 bytes > 256", kCanary,
@@ -367,17 +378,23 @@ std::vector<BadInput> Catalogue() {
        Batch(4, [](Interaction& i) { i.set_summary(Bad(std::string(4093, 's'))); })},
       // Row 21: attribute keys.
       {21, kInvalid, "attributes", "attributes: bad key", "",
-       Rec([](Interaction& i) { (*i.mutable_attributes())[""] = "v"; })},
+       Rec([](Interaction& i) { SetAttribute(i.mutable_attributes(), "", "v"); })},
       {21, kInvalid, "attributes", "attributes: bad key", kCanary,
-       Rec([](Interaction& i) { (*i.mutable_attributes())[Bad(std::string(61, 'k'))] = "v"; })},
+       Rec([](Interaction& i) {
+         SetAttribute(i.mutable_attributes(), Bad(std::string(61, 'k')), "v");
+       })},
       {21, kInvalid, "attributes", "attributes: bad key", kCanary,
-       Rec([](Interaction& i) { (*i.mutable_attributes())[Bad(" level")] = "v"; })},
+       Rec([](Interaction& i) { SetAttribute(i.mutable_attributes(), Bad(" level"), "v"); })},
       {21, kInvalid, "attributes", "attributes: bad key", kCanary,
-       Rec([](Interaction& i) { (*i.mutable_attributes())[Bad("<script>")] = "v"; })},
+       Rec([](Interaction& i) { SetAttribute(i.mutable_attributes(), Bad("<script>"), "v"); })},
       {21, kInvalid, "attributes", "attributes: bad key", kCanary,
-       Cust([](Customer& c) { (*c.mutable_attributes())[Bad("caf\xC3\xA9")] = "v"; })},
+       Cust([](Customer& c) { SetAttribute(c.mutable_attributes(), Bad("caf\xC3\xA9"), "v"); })},
       {21, kInvalid, "attributes", "attributes: bad key", kCanary,
-       Cust([](Customer& c) { (*c.mutable_attributes())[Bad("a:b")] = "v"; })},
+       Cust([](Customer& c) { SetAttribute(c.mutable_attributes(), Bad("a:b"), "v"); })},
+      {21, kInvalid, "attributes", "attributes: repeated key", kCanary,
+       Cust([](Customer& c) { AddTwice(c.mutable_attributes(), Bad("tier")); })},
+      {21, kInvalid, "attributes", "attributes: repeated key", kCanary,
+       Rec([](Interaction& i) { AddTwice(i.mutable_attributes(), Bad("note")); })},
       // Row 22: unknown customers.
       {22, Code::kNotFound, "customer_id", "customer_id: no such customer", kCanary,
        Rec([](Interaction& i) { i.set_customer_id(Bad("-ghost")); })},
@@ -483,8 +500,8 @@ TEST_CASE("Limits are inclusive: values at the limit are accepted", "[bad_input]
   edge.set_summary(std::string(Limits::kMaxSummaryBytes, 's'));
   edge.set_external_id(std::string(Limits::kMaxExternalIdBytes, 'x'));
   FillAttributes(edge.mutable_attributes(), Limits::kMaxAttributes - 1);
-  (*edge.mutable_attributes())[std::string(Limits::kMaxAttributeKeyBytes, 'k')] =
-      std::string(Limits::kMaxAttributeValueBytes, 'v');
+  SetAttribute(edge.mutable_attributes(), std::string(Limits::kMaxAttributeKeyBytes, 'k'),
+               std::string(Limits::kMaxAttributeValueBytes, 'v'));
   REQUIRE_OK(fx.store->Record(edge));
   Interaction epoch = fx.Good();
   *epoch.mutable_occurred_at() = ToProtoTime(absl::UnixEpoch());

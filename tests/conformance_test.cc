@@ -155,7 +155,7 @@ TEST_CASE("Conformance: analytics-go batch bodies, one store per file", "[ingest
     const auto timeline = TimelineOf(store.store(), Id(store.store(), UserId("123456")));
     REQUIRE(timeline.size() == 1);
     CHECK(timeline[0].external_id() == "I'm unique");
-    CHECK(timeline[0].attributes().at("properties.version") == "0");
+    CHECK(FindAttribute(timeline[0].attributes(), "properties.version") == "0");
     CHECK(timeline[0].kind() == "download");
     CHECK(timeline[0].channel().kind() == v1::CHANNEL_KIND_WEB);
     CHECK(timeline[0].direction() == v1::DIRECTION_INBOUND);
@@ -171,8 +171,8 @@ TEST_CASE("Conformance: analytics-go batch bodies, one store per file", "[ingest
       REQUIRE(timeline.size() == 1);
       CHECK(OccurredAt(timeline[0]) == At("2009-11-10T23:00:00Z"));
       CHECK(timeline[0].summary() == "Download");
-      CHECK(timeline[0].attributes().at("properties.application") == "Segment Desktop");
-      CHECK(timeline[0].attributes().at("properties.version") == "1.1.0");
+      CHECK(FindAttribute(timeline[0].attributes(), "properties.application") == "Segment Desktop");
+      CHECK(FindAttribute(timeline[0].attributes(), "properties.version") == "1.1.0");
       CHECK(timeline[0].via().kind() == v1::IDENTITY_KIND_USER_ID);
     }
   }
@@ -195,7 +195,7 @@ TEST_CASE("Conformance: analytics-go batch bodies, one store per file", "[ingest
     ImportReport alias = import("test-enqueue-alias.json");
     CHECK(alias.imported == 1);
     ASSIGN_OR_FAIL(Customer c, store->GetCustomer(b));
-    CHECK(c.attributes().at("group_id") == "A");
+    CHECK(FindAttribute(c.attributes(), "group_id") == "A");
     CHECK(Id(store.store(), Cookie("A")) == b);  // previousId A now points at B
     CHECK(TimelineOf(store.store(), b).empty());  // none of the three records an interaction
   }
@@ -279,12 +279,12 @@ TEST_CASE("Conformance: segment_input (RudderStack JS SDK messages)", "[ingest][
   CHECK(page.touchpoint() == "web.home");
   CHECK(page.kind() == "page_view");
   CHECK(page.external_id() == "258b77c6-442d-4bdc-8729-f0e4cef41353");
-  CHECK(page.attributes().at("page.path") == "/tests/html/index4.html");
-  CHECK(page.attributes().at("page.url") == "http://localhost/tests/html/index4.html");
+  CHECK(FindAttribute(page.attributes(), "page.path") == "/tests/html/index4.html");
+  CHECK(FindAttribute(page.attributes(), "page.url") == "http://localhost/tests/html/index4.html");
   CHECK(OccurredAt(track) == At("2020-04-17T14:55:31.401Z"));
   CHECK(track.channel().kind() == v1::CHANNEL_KIND_WEB);  // "channel": "web"
   CHECK(track.kind() == "test_track_with_property");
-  CHECK(track.attributes().at("properties.test_prop_2") == "1232");
+  CHECK(FindAttribute(track.attributes(), "properties.test_prop_2") == "1232");
   CHECK(track.via().kind() == v1::IDENTITY_KIND_COOKIE);
 }
 
@@ -306,8 +306,8 @@ TEST_CASE("Conformance: webhook_input, 15 messages sharing one snake_case messag
   CHECK(timeline[0].external_id() == "a80f82be-9bdc-4a9f-b2a5-15621ee41df8");
   CHECK(timeline[0].kind() == "spin_result");
   CHECK(OccurredAt(timeline[0]) == At("2019-09-01T10:16:51.693229Z"));  // microseconds kept
-  CHECK(timeline[0].attributes().at("properties.coin_balance") == "9466052");
-  CHECK(timeline[0].attributes().at("properties.isLowEndDevice") == "False");
+  CHECK(FindAttribute(timeline[0].attributes(), "properties.coin_balance") == "9466052");
+  CHECK(FindAttribute(timeline[0].attributes(), "properties.isLowEndDevice") == "False");
 }
 
 TEST_CASE("Conformance: customerio_source_output, Customer.io events as track messages",
@@ -351,7 +351,7 @@ TEST_CASE("Conformance: customerio_source_output, Customer.io events as track me
   CHECK(bounced->direction() == v1::DIRECTION_OUTBOUND);
   CHECK(OccurredAt(*bounced) == At("2009-02-13T23:31:30Z"));  // 1234567890 upstream
   CHECK(bounced->external_id().starts_with("sha:"));
-  CHECK(bounced->attributes().at("properties.emailSubject") == "Thanks for joining!");
+  CHECK(FindAttribute(bounced->attributes(), "properties.emailSubject") == "Thanks for joining!");
   const Interaction* clicked = FindKind(timeline, "sms_clicked");
   REQUIRE(clicked != nullptr);
   CHECK(clicked->direction() == v1::DIRECTION_INBOUND);
@@ -458,7 +458,8 @@ TEST_CASE("Conformance: iterable_source_output, 28 tracks and 2 error objects",
   CHECK(first[0].kind() == "in_app_send_skip");
   CHECK(OccurredAt(first[0]) == store.clock().Now());
   // Properties keep Iterable's non-ISO times as text; only message times are read.
-  CHECK(first[1].attributes().at("properties.createdAt") == "2022-04-19 03:33:50 +00:00");
+  CHECK(FindAttribute(first[1].attributes(), "properties.createdAt") ==
+        "2022-04-19 03:33:50 +00:00");
 }
 
 TEST_CASE("Conformance: mailjet_source, ids above 2^53 kept exact, vendor events mapped",
@@ -504,7 +505,7 @@ TEST_CASE("Conformance: mailjet_source, ids above 2^53 kept exact, vendor events
   REQUIRE(opened != nullptr);
   CHECK(opened->external_id() == "94857068804950690");
   CHECK(OccurredAt(*opened) == At("2022-09-29T09:26:54Z"));
-  CHECK(opened->attributes().at("properties.mj_campaign_id") == "108760");
+  CHECK(FindAttribute(opened->attributes(), "properties.mj_campaign_id") == "108760");
   CHECK(FindKind(timeline, "email_bounced")->channel().provider() == "mailjet");
 }
 
@@ -535,7 +536,7 @@ TEST_CASE("Conformance: olark_source, chat conversations and a group", "[ingest]
   CHECK(Id(store.store(), Email("ruddertest@gmail.com")) == visitor);
   CHECK(Id(store.store(), Email("rudder14@gmail.com")) == visitor);
   ASSIGN_OR_FAIL(Customer c, store->GetCustomer(visitor));
-  CHECK(c.attributes().at("group_id") == "ca77f4296fb7568909ad864aebf48201");
+  CHECK(FindAttribute(c.attributes(), "group_id") == "ca77f4296fb7568909ad864aebf48201");
   const auto timeline = TimelineOf(store.store(), visitor);
   REQUIRE(timeline.size() == 2);
   CHECK(OccurredAt(timeline[0]) == At("2022-11-24T11:15:32.567071Z"));
@@ -543,7 +544,7 @@ TEST_CASE("Conformance: olark_source, chat conversations and a group", "[ingest]
   for (const Interaction& i : timeline) {
     CHECK(i.channel().kind() == v1::CHANNEL_KIND_CHAT);
     CHECK(i.kind() == "chat_conversation");
-    CHECK(i.attributes().at("source") == "Olark");
+    CHECK(FindAttribute(i.attributes(), "source") == "Olark");
   }
   const std::string operator_test = Id(store.store(), Email("support+integrationtest@olark.com"));
   CHECK(operator_test == Id(store.store(), UserId("NOTAREALVISITORIDS5LGl6QUrK2OaPP")));
@@ -617,7 +618,7 @@ TEST_CASE("Conformance: Amazon Connect contact-flow event, raw and through an ad
     CHECK(timeline[0].channel().kind() == v1::CHANNEL_KIND_VOICE);
     CHECK(timeline[0].kind() == "contact_flow_execution");
     CHECK(timeline[0].external_id() == "ASDAcxcasDFSSDFs");
-    CHECK(timeline[0].attributes().at("properties.queue") == "PrimaryPhoneQueue");
+    CHECK(FindAttribute(timeline[0].attributes(), "properties.queue") == "PrimaryPhoneQueue");
     CHECK(OccurredAt(timeline[0]) == store.clock().Now());  // Connect sends no time
   }
 }

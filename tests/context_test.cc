@@ -477,13 +477,13 @@ TEST_CASE("routing: priority from case, journey step and customer attribute", "[
   REQUIRE_OK(store->OpenCase(NewCase("s", v1::CASE_PRIORITY_HIGH)));
   CHECK(FromIvr(store).routing().priority() == 3);
   Customer profile = MakeCustomer(store.store(), "c1", "Camille Martin");
-  (*profile.mutable_attributes())["tier"] = "silver";
+  SetAttribute(profile.mutable_attributes(), "tier", "silver");
   REQUIRE_OK(store->UpsertCustomer(profile));
   CHECK(FromIvr(store).routing().priority() == 3);
-  (*profile.mutable_attributes())["tier"] = "gold";
+  SetAttribute(profile.mutable_attributes(), "tier", "gold");
   REQUIRE_OK(store->UpsertCustomer(profile));
   CHECK(FromIvr(store).routing().priority() == 7);
-  (*profile.mutable_attributes())["tier"] = "platinum";  // not in the map
+  SetAttribute(profile.mutable_attributes(), "tier", "platinum");  // not in the map
   REQUIRE_OK(store->UpsertCustomer(profile));
   CHECK(FromIvr(store).routing().priority() == 3);
 }

@@ -111,8 +111,9 @@ TEST_CASE("UpsertCustomer round-trips the profile and ignores output-only fields
     display_name: "Camille Martin"
     language: "fr-FR"
     preferred_channel: CHANNEL_KIND_SMS
-    attributes { key: "tier" value: "gold" }
+    # Attributes come back in key order, whatever order they were given in.
     attributes { key: "segment" value: "retail" }
+    attributes { key: "tier" value: "gold" }
     consents { purpose: "marketing" channel: CHANNEL_KIND_EMAIL state: CONSENT_STATE_GRANTED }
     consents {
       purpose: "recording"
@@ -132,7 +133,7 @@ TEST_CASE("UpsertCustomer round-trips the profile and ignores output-only fields
   SECTION("an update replaces the profile rather than merging it") {
     store.clock().Advance(absl::Hours(1));
     Customer change = Named("c-7", "Camille M.");
-    (*change.mutable_attributes())["tier"] = "silver";
+    SetAttribute(change.mutable_attributes(), "tier", "silver");
     ASSIGN_OR_FAIL(Customer after, store->UpsertCustomer(change));
     Customer want = change;
     want.set_status(v1::CUSTOMER_STATUS_ACTIVE);

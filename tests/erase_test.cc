@@ -69,7 +69,7 @@ Person MakePerson(TempStore& store, const std::string& tag, const std::string& p
   Customer c;
   c.set_id(p.id);
   c.set_display_name(p.name);
-  (*c.mutable_attributes())["note"] = p.attribute;
+  SetAttribute(c.mutable_attributes(), "note", p.attribute);
   *c.add_consents() = MakeConsent("marketing", v1::CHANNEL_KIND_EMAIL, v1::CONSENT_STATE_GRANTED);
   REQUIRE_OK(store->UpsertCustomer(c));
   REQUIRE_OK(store->LinkIdentity(p.id, Phone(p.phone_national)));
@@ -80,7 +80,7 @@ Person MakePerson(TempStore& store, const std::string& tag, const std::string& p
     Interaction i = MakeInteraction(p.id, store.clock().Now() - absl::Minutes(k),
                                     v1::CHANNEL_KIND_VOICE, "ivr.main", "call");
     i.set_summary(p.summary);
-    (*i.mutable_attributes())["note"] = p.attribute;
+    SetAttribute(i.mutable_attributes(), "note", p.attribute);
     i.set_external_id(absl::StrCat(p.external_id, "-", k));
     i.set_agent_id("agent-12");
     i.set_case_id(p.case_id);

@@ -198,10 +198,18 @@ std::vector<std::pair<std::string, Call>> ProfileCalls() {
       {"display name long", cust([=](Customer& c) { c.set_display_name(W(long_tail)); })},
       {"display name utf8", cust([](Customer& c) { c.set_display_name(W("\xFF")); })},
       {"language", cust([=](Customer& c) { c.set_language(W(long_tail)); })},
-      {"attribute value", cust([](Customer& c) { (*c.mutable_attributes())["t"] = W("\xFF"); })},
-      {"attribute value long",
-       cust([](Customer& c) { (*c.mutable_attributes())["t"] = W(std::string(1100, 'v')); })},
-      {"attribute key", cust([](Customer& c) { (*c.mutable_attributes())[W(" key")] = "v"; })},
+      {"attribute value",
+       cust([](Customer& c) { SetAttribute(c.mutable_attributes(), "t", W("\xFF")); })},
+      {"attribute value long", cust([](Customer& c) {
+         SetAttribute(c.mutable_attributes(), "t", W(std::string(1100, 'v')));
+       })},
+      {"attribute key",
+       cust([](Customer& c) { SetAttribute(c.mutable_attributes(), W(" key"), "v"); })},
+      {"attribute key repeated", cust([](Customer& c) {
+         SetAttribute(c.mutable_attributes(), "t", "v");
+         *c.mutable_attributes()->Add() = c.attributes(0);
+         c.mutable_attributes(1)->set_value(W("again"));
+       })},
       {"consent purpose", cust([](Customer& c) {
          Consent* consent = c.add_consents();
          consent->set_purpose(W(" purpose!"));
@@ -250,8 +258,9 @@ std::vector<std::pair<std::string, Call>> InteractionCalls() {
       {"customer control", [](Interaction& i) { i.set_customer_id(W("\x01")); }},
       {"summary long", [](Interaction& i) { i.set_summary(W(std::string(4100, 's'))); }},
       {"summary utf8", [](Interaction& i) { i.set_summary(W("\xC0\xAF")); }},
-      {"attribute", [](Interaction& i) { (*i.mutable_attributes())["n"] = W("\xFF"); }},
-      {"attribute key", [](Interaction& i) { (*i.mutable_attributes())[W("<k>")] = "v"; }},
+      {"attribute", [](Interaction& i) { SetAttribute(i.mutable_attributes(), "n", W("\xFF")); }},
+      {"attribute key",
+       [](Interaction& i) { SetAttribute(i.mutable_attributes(), W("<k>"), "v"); }},
       {"external id", [](Interaction& i) { i.set_external_id(W("\n")); }},
       {"external id long", [](Interaction& i) { i.set_external_id(W(std::string(120, 'e'))); }},
       {"agent", [](Interaction& i) { i.set_agent_id(W(std::string(300, 'a'))); }},

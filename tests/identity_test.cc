@@ -103,13 +103,13 @@ std::vector<BadInput> Catalogue() {
     return IdentityStatus(v1::IDENTITY_KIND_COOKIE, s);
   };
   const auto attr_key = [](const std::string& s) {
-    google::protobuf::Map<std::string, std::string> attrs;
-    attrs[s] = "gold";
+    Attributes attrs;
+    SetAttribute(&attrs, s, "gold");
     return internal::CheckAttributes("attributes", attrs);
   };
   const auto attr_value = [](const std::string& s) {
-    google::protobuf::Map<std::string, std::string> attrs;
-    attrs["tier"] = s;
+    Attributes attrs;
+    SetAttribute(&attrs, "tier", s);
     return internal::CheckAttributes("attributes", attrs);
   };
   return {

@@ -506,14 +506,14 @@ TEST_CASE("An anonymous visitor who identifies keeps their history under one cus
   REQUIRE(timeline.size() == 4);
   CHECK(timeline[0].kind() == "email_opened");
   CHECK(timeline[0].touchpoint() == "email.renewal_notice");
-  CHECK(timeline[0].attributes().at("properties.email_subject") == "Your renewal");
+  CHECK(FindAttribute(timeline[0].attributes(), "properties.email_subject") == "Your renewal");
   CHECK(FromProtoTime(timeline[0].occurred_at()) == At("2026-03-01T10:11:40Z"));
   CHECK(timeline[1].kind() == "document_uploaded");
   CHECK(timeline[2].touchpoint() == "web.loans.upload_documents");
   CHECK(FromProtoTime(timeline[2].occurred_at()) == At("2026-03-01T10:05:00.25Z"));
   CHECK(timeline[3].touchpoint() == "web.home_loan_simulator");
   CHECK(timeline[3].summary() == "Simulate your loan");
-  CHECK(timeline[3].attributes().at("page.title") == "Simulate your loan");
+  CHECK(FindAttribute(timeline[3].attributes(), "page.title") == "Simulate your loan");
 
   SECTION("a second browser's anonymous history merges in when the user shows up") {
     store.clock().Advance(absl::Hours(1));
@@ -705,7 +705,7 @@ TEST_CASE("Deduplication on messageId, its hash, or the message's content hash",
   REQUIRE(mine.size() == 2);
   CHECK(mine[0].external_id() ==
         "msg:a09244d54a7ed6e9f75c3f431270b7467ffbd133f4f9950931d0aa80ce4667e6");
-  CHECK(mine[1].attributes().count("properties.v") == 0);  // the first one stayed
+  CHECK(!FindAttribute(mine[1].attributes(), "properties.v"));  // the first one stayed
   // A whole file again: interactions are duplicates, identify is reapplied.
   const std::string file = ReadData("web_visitor_identifies.jsonl");
   REQUIRE(MustImport(store.store(), file).imported == 5);

@@ -122,7 +122,7 @@ Pair SetUpPair(TempStore& store) {
   known.set_id("c-known");
   known.set_display_name("Alice Martin");
   known.set_language("fr-FR");
-  (*known.mutable_attributes())["tier"] = "gold";
+  SetAttribute(known.mutable_attributes(), "tier", "gold");
   REQUIRE_OK(store->UpsertCustomer(known));
   REQUIRE_OK(store->LinkIdentity("c-known", Phone("06 12 34 56 78")));
   REQUIRE_OK(store->LinkIdentity("c-known", Email("alice@example.com")));
@@ -143,8 +143,8 @@ Pair SetUpPair(TempStore& store) {
   web.set_display_name("alice m.");
   web.set_language("en-GB");
   web.set_preferred_channel(v1::CHANNEL_KIND_WEB);
-  (*web.mutable_attributes())["tier"] = "silver";
-  (*web.mutable_attributes())["segment"] = "web";
+  SetAttribute(web.mutable_attributes(), "tier", "silver");
+  SetAttribute(web.mutable_attributes(), "segment", "web");
   REQUIRE_OK(store->UpsertCustomer(web));
   REQUIRE_OK(store->LinkIdentity("c-web", Cookie("ck-1")));
   REQUIRE_OK(store->LinkIdentity("c-web", Phone("07 11 22 33 44")));
@@ -274,7 +274,7 @@ TEST_CASE("Merge settles conflicting profile fields by policy and records each c
     Customer known;
     known.set_id("c-known");
     known.set_display_name("Alice Martin");
-    (*known.mutable_attributes())["tier"] = "gold";
+    SetAttribute(known.mutable_attributes(), "tier", "gold");
     REQUIRE_OK(store->UpsertCustomer(known));  // no language any more
     ASSIGN_OR_FAIL(MergeRecord m, store->Merge({.survivor_id = "c-known",
                                                  .absorbed_id = "c-web", .actor = "crm-sync"}));
@@ -298,8 +298,8 @@ TEST_CASE("Merge settles conflicting profile fields by policy and records each c
     CHECK(after.display_name() == "Alice Martin");
     CHECK(after.language() == "en-GB");
     CHECK(after.preferred_channel() == v1::CHANNEL_KIND_WEB);
-    CHECK(after.attributes().at("tier") == "gold");
-    CHECK(after.attributes().at("segment") == "web");
+    CHECK(FindAttribute(after.attributes(), "tier") == "gold");
+    CHECK(FindAttribute(after.attributes(), "segment") == "web");
   }
   SECTION("newest wins takes the value of the customer updated last") {
     MergePolicy policy{.default_rule = FieldRule::kNewestWins};
@@ -314,7 +314,7 @@ TEST_CASE("Merge settles conflicting profile fields by policy and records each c
     ASSIGN_OR_FAIL(Customer after, store->GetCustomer("c-known"));
     CHECK(after.display_name() == "alice m.");
     CHECK(after.language() == "en-GB");
-    CHECK(after.attributes().at("tier") == "silver");
+    CHECK(FindAttribute(after.attributes(), "tier") == "silver");
   }
   SECTION("newest wins keeps the survivor when the survivor is newer") {
     store.clock().Advance(absl::Minutes(5));
@@ -353,7 +353,7 @@ TEST_CASE("Merge settles conflicting profile fields by policy and records each c
                                        rule: "keep_survivor" value: "fr-FR")pb")));
     ASSIGN_OR_FAIL(Customer after, store->GetCustomer("c-known"));
     CHECK(after.display_name() == "Alice Martin-Durand");
-    CHECK(after.attributes().at("tier") == "silver");
+    CHECK(FindAttribute(after.attributes(), "tier") == "silver");
     CHECK(after.language() == "fr-FR");
   }
   SECTION("\"attributes\" sets the rule for every attribute key") {
@@ -458,8 +458,8 @@ TEST_CASE("Unmerge gives back the absorbed customer and keeps later activity", "
   REQUIRE_OK(store->AdvanceJourney(p.web_instance, "review"));
   // The survivor's profile changes after the merge: that change stays.
   ASSIGN_OR_FAIL(Customer known_now, store->GetCustomer("c-known"));
-  CHECK(known_now.attributes().at("segment") == "web");  // filled from c-web
-  (*known_now.mutable_attributes())["segment"] = "vip";
+  CHECK(FindAttribute(known_now.attributes(), "segment") == "web");  // filled from c-web
+  SetAttribute(known_now.mutable_attributes(), "segment", "vip");
   REQUIRE_OK(store->UpsertCustomer(known_now));
 
   store.clock().Advance(absl::Minutes(1));
@@ -515,8 +515,8 @@ TEST_CASE("Unmerge gives back the absorbed customer and keeps later activity", "
     CHECK(known.display_name() == "Alice Martin");
     CHECK(known.language() == "fr-FR");
     CHECK(known.preferred_channel() == v1::CHANNEL_KIND_UNSPECIFIED);
-    CHECK(known.attributes().at("tier") == "gold");
-    CHECK(known.attributes().at("segment") == "vip");  // changed after the merge
+    CHECK(FindAttribute(known.attributes(), "tier") == "gold");
+    CHECK(FindAttribute(known.attributes(), "segment") == "vip");  // changed after the merge
   }
   SECTION("both sides list the undone merge; the audit names no one") {
     ASSIGN_OR_FAIL(auto merges, store->ListMerges("c-web"));

@@ -472,7 +472,7 @@ TEST_CASE("Metrics reports CSAT and NPS per case", "[metrics]") {
         who, t0 + absl::Seconds(static_cast<int64_t>(batch.size())), channel, "survey", "survey");
     i.set_case_id(case_id);
     i.set_satisfaction(score);
-    if (nps) (*i.mutable_attributes())["satisfaction_scale"] = "nps";
+    if (nps) SetAttribute(i.mutable_attributes(), "satisfaction_scale", "nps");
     batch.push_back(i);
   };
   // A 7 is no CSAT (1-5): refused when recorded, so it never reaches a row.
@@ -552,7 +552,7 @@ TEST_CASE("An NPS of 0 is a score, and an interaction without one makes no row",
   MakeCustomer(store.store(), "c1", "Ann");
   Interaction zero = MakeInteraction("c1", t0, v1::CHANNEL_KIND_SMS, "survey", "survey");
   zero.set_satisfaction(0);
-  (*zero.mutable_attributes())["satisfaction_scale"] = "nps";
+  SetAttribute(zero.mutable_attributes(), "satisfaction_scale", "nps");
   Interaction ten = zero;
   ten.set_satisfaction(10);
   Interaction unscored = MakeInteraction("c1", t0, v1::CHANNEL_KIND_VOICE, "call", "call");

@@ -380,7 +380,7 @@ TEST_CASE("Metrics aggregates CSAT and NPS per channel, journey and case", "[met
     Interaction i = MakeInteraction("c1", t0 + absl::Seconds(static_cast<int64_t>(batch.size())),
                                     channel, "survey", "survey");
     i.set_satisfaction(score);
-    if (nps) (*i.mutable_attributes())["satisfaction_scale"] = "nps";
+    if (nps) SetAttribute(i.mutable_attributes(), "satisfaction_scale", "nps");
     i.set_journey_instance_id(inst.id());
     i.set_case_id(kase.id());
     batch.push_back(i);

@@ -165,7 +165,7 @@ void SeedV1(sqlite3* db) {
   Customer profile;
   profile.set_display_name("Seed Customer");
   profile.set_language("fr");
-  (*profile.mutable_attributes())["tier"] = "gold";
+  SetAttribute(profile.mutable_attributes(), "tier", "gold");
   const std::string kCustomer =
       "INSERT INTO customers(key, id, status, merged_into, created_us, updated_us, profile) "
       "VALUES (?1, ?2, 1, NULL, ?3, ?3, ?4)";
@@ -263,7 +263,7 @@ void ExpectSeededRows(Store& store) {
   ASSIGN_OR_FAIL(Customer c, store.GetCustomer("cust-seed"));
   CHECK(c.display_name() == "Seed Customer");
   CHECK(c.language() == "fr");
-  CHECK(c.attributes().at("tier") == "gold");
+  CHECK(FindAttribute(c.attributes(), "tier") == "gold");
   CHECK(c.status() == v1::CUSTOMER_STATUS_ACTIVE);
   CHECK(FromProtoTime(c.created_at()) == TestEpoch());
   REQUIRE(c.identities_size() == 2);

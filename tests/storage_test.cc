@@ -417,7 +417,7 @@ TEST_CASE("Values are bound, never spliced into SQL", "[storage]") {
   Interaction in = MakeInteraction(id, TestEpoch(), v1::CHANNEL_KIND_EMAIL, "email.in", "message");
   in.set_summary(summary);
   in.set_external_id(ext);
-  (*in.mutable_attributes())["note"] = "' OR 1=1; --";
+  SetAttribute(in.mutable_attributes(), "note", "' OR 1=1; --");
   ASSIGN_OR_FAIL(int64_t iid, store->Record(in));
 
   store.Reopen();
@@ -431,7 +431,7 @@ TEST_CASE("Values are bound, never spliced into SQL", "[storage]") {
   ASSIGN_OR_FAIL(Interaction back, store->GetInteraction(iid));
   CHECK(back.summary() == summary);
   CHECK(back.external_id() == ext);
-  CHECK(back.attributes().at("note") == "' OR 1=1; --");
+  CHECK(FindAttribute(back.attributes(), "note") == "' OR 1=1; --");
   // Replaying the external id finds the same row.
   ASSIGN_OR_FAIL(int64_t again, store->Record(in));
   CHECK(again == iid);

@@ -3,8 +3,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -12,6 +14,10 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "catch2/catch.hpp"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/text_format.h"
 #include "omnictx/clock.h"
 #include "util/proto_json.h"
 
@@ -280,6 +286,87 @@ TEST_CASE("RealClock is one shared clock reading the system time", "[types]") {
   const absl::Time after = absl::Now();
   CHECK(before <= now);
   CHECK(now <= after);
+}
+
+TEST_CASE("attributes are found, set and erased by key", "[types]") {
+  Customer c;
+  CHECK(FindAttribute(c.attributes(), "tier") == std::nullopt);
+  SetAttribute(c.mutable_attributes(), "tier", "gold");
+  SetAttribute(c.mutable_attributes(), "segment", "retail");
+  CHECK(FindAttribute(c.attributes(), "tier") == "gold");
+  CHECK(FindAttribute(c.attributes(), "segment") == "retail");
+  CHECK(FindAttribute(c.attributes(), "tie") == std::nullopt);  // whole keys only
+
+  SetAttribute(c.mutable_attributes(), "tier", "silver");  // replaced, not added
+  REQUIRE(c.attributes_size() == 2);
+  CHECK(c.attributes(0).key() == "tier");
+  CHECK(c.attributes(0).value() == "silver");
+
+  SetAttribute(c.mutable_attributes(), "empty", "");  // an empty value is a value
+  CHECK(FindAttribute(c.attributes(), "empty") == "");
+
+  CHECK(EraseAttribute(c.mutable_attributes(), "tier"));
+  CHECK_FALSE(EraseAttribute(c.mutable_attributes(), "tier"));
+  REQUIRE(c.attributes_size() == 2);
+  CHECK(c.attributes(0).key() == "segment");  // the others keep their order
+  CHECK(c.attributes(1).key() == "empty");
+}
+
+// Earlier releases declared attributes as map<string, string>; profiles and
+// interactions stored by them must read the same. The old declaration is
+// rebuilt here from its descriptor, so the bytes come from protobuf's map
+// code and not from a hand-written encoding.
+TEST_CASE("the attribute list reads and writes the encoding of a string map", "[types]") {
+  google::protobuf::FileDescriptorProto file;
+  REQUIRE(google::protobuf::TextFormat::ParseFromString(R"pb(
+    name: "legacy.proto"
+    package: "legacy"
+    syntax: "proto3"
+    message_type {
+      name: "Customer"
+      field {
+        name: "attributes" number: 5 label: LABEL_REPEATED type: TYPE_MESSAGE
+        type_name: ".legacy.Customer.AttributesEntry"
+      }
+      nested_type {
+        name: "AttributesEntry"
+        field { name: "key" number: 1 label: LABEL_OPTIONAL type: TYPE_STRING }
+        field { name: "value" number: 2 label: LABEL_OPTIONAL type: TYPE_STRING }
+        options { map_entry: true }
+      }
+    }
+  )pb", &file));
+  google::protobuf::DescriptorPool pool;
+  const google::protobuf::FileDescriptor* fd = pool.BuildFile(file);
+  REQUIRE(fd != nullptr);
+  const google::protobuf::Descriptor* legacy = fd->FindMessageTypeByName("Customer");
+  REQUIRE(legacy != nullptr);
+  const google::protobuf::FieldDescriptor* map_field = legacy->FindFieldByName("attributes");
+  REQUIRE(map_field->is_map());
+  google::protobuf::DynamicMessageFactory factory(&pool);
+
+  std::unique_ptr<google::protobuf::Message> old(factory.GetPrototype(legacy)->New());
+  const google::protobuf::Reflection* r = old->GetReflection();
+  for (const auto& [key, value] : {std::pair{"segment", "retail"}, std::pair{"tier", "gold"}}) {
+    google::protobuf::Message* entry = r->AddMessage(old.get(), map_field);
+    entry->GetReflection()->SetString(entry, entry->GetDescriptor()->FindFieldByNumber(1), key);
+    entry->GetReflection()->SetString(entry, entry->GetDescriptor()->FindFieldByNumber(2), value);
+  }
+  Customer now;
+  REQUIRE(now.ParseFromString(old->SerializeAsString()));
+  CHECK(FindAttribute(now.attributes(), "segment") == "retail");
+  CHECK(FindAttribute(now.attributes(), "tier") == "gold");
+  CHECK(now.attributes_size() == 2);
+
+  // And back: what this release writes, the old declaration reads as a map.
+  SetAttribute(now.mutable_attributes(), "tier", "platinum");
+  std::unique_ptr<google::protobuf::Message> back(factory.GetPrototype(legacy)->New());
+  REQUIRE(back->ParseFromString(now.SerializeAsString()));
+  std::string text;
+  REQUIRE(google::protobuf::TextFormat::PrintToString(*back, &text));
+  CHECK(absl::StrContains(text, R"(key: "tier")"));
+  CHECK(absl::StrContains(text, R"(value: "platinum")"));
+  CHECK(back->GetReflection()->FieldSize(*back, map_field) == 2);
 }
 
 }  // namespace omnictx

@@ -14,7 +14,6 @@
 namespace omnictx::internal {
 namespace {
 
-using Attributes = google::protobuf::Map<std::string, std::string>;
 
 // Builds a string from bytes, so tests can hold NUL and invalid UTF-8.
 std::string Bytes(std::initializer_list<int> bytes) {
@@ -230,13 +229,13 @@ TEST_CASE("CheckKey allows letters, digits and _ . : -", "[validate]") {
 TEST_CASE("CheckAttributes enforces count, key and value limits",
           "[validate]") {
   Attributes attrs;
-  SECTION("an empty map and a full one pass") {
+  SECTION("an empty list and a full one pass") {
     REQUIRE(CheckAttributes("attributes", attrs).ok());
     for (size_t i = 0; i < Limits::kMaxAttributes; ++i) {
-      attrs["k" + std::to_string(i)] = "v";
+      SetAttribute(&attrs, "k" + std::to_string(i), "v");
     }
     REQUIRE(CheckAttributes("attributes", attrs).ok());
-    attrs["one.more"] = "v";
+    SetAttribute(&attrs, "one.more", "v");
     RequireInvalid(CheckAttributes("attributes", attrs),
                    "attributes: more than 64 attributes");
   }
@@ -245,33 +244,42 @@ TEST_CASE("CheckAttributes enforces count, key and value limits",
          {std::string(), std::string(65, 'k'), std::string("has space"),
           std::string("colon:no"), std::string("caf\xC3\xA9")}) {
       Attributes one;
-      one[key] = "v";
+      SetAttribute(&one, key, "v");
       RequireInvalid(CheckAttributes("attributes", one), "attributes: bad key");
     }
     Attributes broken;
-    broken[Bytes({'k', 0xFF})] = "v";
+    SetAttribute(&broken, Bytes({'k', 0xFF}), "v");
     RequireInvalid(CheckAttributes("attributes", broken),
                    "attributes: invalid UTF-8 at byte 1");
-    attrs[std::string(64, 'k')] = "v";
-    attrs["tier.level-2_x"] = "gold";
+    SetAttribute(&attrs, std::string(64, 'k'), "v");
+    SetAttribute(&attrs, "tier.level-2_x", "gold");
     REQUIRE(CheckAttributes("attributes", attrs).ok());
   }
   SECTION("values") {
-    attrs["note"] = std::string(1024, 'v');
+    SetAttribute(&attrs, "note", std::string(1024, 'v'));
     REQUIRE(CheckAttributes("attributes", attrs).ok());
-    attrs["note"] = std::string(1025, 'v');
+    SetAttribute(&attrs, "note", std::string(1025, 'v'));
     RequireInvalid(CheckAttributes("attributes", attrs),
                    "attributes: value over 1024 bytes");
-    attrs["note"] = Bytes({'o', 'k', 0xC0, 0xAF});
+    SetAttribute(&attrs, "note", Bytes({'o', 'k', 0xC0, 0xAF}));
     RequireInvalid(CheckAttributes("attributes", attrs),
                    "attributes: invalid UTF-8 at byte 2");
-    attrs["note"] = Bytes({'a', 0x00});
+    SetAttribute(&attrs, "note", Bytes({'a', 0x00}));
     RequireInvalid(CheckAttributes("attributes", attrs),
                    "attributes: control character");
   }
+  SECTION("a key given twice is refused, wherever the second one is") {
+    SetAttribute(&attrs, "tier", "gold");
+    SetAttribute(&attrs, "segment", "retail");
+    REQUIRE(CheckAttributes("attributes", attrs).ok());
+    Attribute* again = attrs.Add();
+    again->set_key("tier");
+    again->set_value("silver");
+    RequireInvalid(CheckAttributes("attributes", attrs), "attributes: repeated key");
+  }
   SECTION("a bad key is reported before a bad value whatever the order") {
-    attrs["a"] = std::string(2000, 'v');
-    attrs["z z"] = "v";
+    SetAttribute(&attrs, "a", std::string(2000, 'v'));
+    SetAttribute(&attrs, "z z", "v");
     RequireInvalid(CheckAttributes("attributes", attrs), "attributes: bad key");
   }
 }

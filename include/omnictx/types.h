@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,9 @@ using MergeRecord = v1::MergeRecord;
 using FieldChoice = v1::FieldChoice;
 using AuditEntry = v1::AuditEntry;
 using ErasureReceipt = v1::ErasureReceipt;
+using Attribute = v1::Attribute;
+// The attribute list of a Customer or an Interaction.
+using Attributes = google::protobuf::RepeatedPtrField<v1::Attribute>;
 
 // Channel kinds for call sites: `.channel = omnictx::Channel::kIvr`.
 enum class Channel {
@@ -85,6 +89,20 @@ Identity Account(std::string_view number);
 Identity UserId(std::string_view id);
 Identity Social(std::string_view platform, std::string_view handle);
 Identity Messaging(std::string_view platform, std::string_view handle);
+
+// Attributes by key. The list holds each key at most once (the store refuses
+// a repeated key), so the first match is the only one:
+//   omnictx::SetAttribute(customer.mutable_attributes(), "tier", "gold");
+//   if (omnictx::FindAttribute(customer.attributes(), "tier") == "gold") ...
+// FindAttribute returns nullopt if the key is absent; the view points into
+// the list and is valid until it changes.
+std::optional<std::string_view> FindAttribute(const Attributes& attributes,
+                                              std::string_view key);
+// Sets the value of `key`, replacing it if present, else appending it.
+void SetAttribute(Attributes* attributes, std::string_view key,
+                  std::string_view value);
+// Removes `key`. Returns false if it was absent.
+bool EraseAttribute(Attributes* attributes, std::string_view key);
 
 // Converts between absl::Time and the proto Timestamp (microsecond precision).
 google::protobuf::Timestamp ToProtoTime(absl::Time t);

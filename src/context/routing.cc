@@ -13,9 +13,10 @@ int32_t CasePriorityValue(const Case& c) { return static_cast<int32_t>(c.priorit
 
 int32_t AttributePriority(const Customer& customer, const RoutingPolicy& policy) {
   if (policy.priority_attribute.empty()) return 0;
-  auto attr = customer.attributes().find(policy.priority_attribute);
-  if (attr == customer.attributes().end()) return 0;
-  auto p = policy.attribute_priority.find(attr->second);
+  const std::optional<std::string_view> attr =
+      FindAttribute(customer.attributes(), policy.priority_attribute);
+  if (!attr) return 0;
+  auto p = policy.attribute_priority.find(std::string(*attr));
   return p == policy.attribute_priority.end() ? 0 : p->second;
 }
 

@@ -81,11 +81,14 @@ std::optional<std::string> ScalarText(const Json& v) {
 
 // Adds attributes that fit the limits; what does not fit is left out
 // whole, never cut.
-class Attributes {
+class AttributeFiller {
  public:
-  explicit Attributes(Interaction* i) : map_(i->mutable_attributes()) {}
+  explicit AttributeFiller(Interaction* i) : list_(i->mutable_attributes()) {}
   void Add(const std::string& key, const std::string& value) {
-    if (value.empty() || map_->size() >= Limits::kMaxAttributes || map_->contains(key)) return;
+    if (value.empty() || static_cast<size_t>(list_->size()) >= Limits::kMaxAttributes ||
+        FindAttribute(*list_, key)) {
+      return;
+    }
     if (key.size() > Limits::kMaxAttributeKeyBytes) return;
     for (char c : key) {
       if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') {
@@ -93,11 +96,11 @@ class Attributes {
       }
     }
     if (!internal::CheckText("attribute", value, Limits::kMaxAttributeValueBytes).ok()) return;
-    (*map_)[key] = value;
+    SetAttribute(list_, key, value);
   }
 
  private:
-  google::protobuf::Map<std::string, std::string>* map_;
+  omnictx::Attributes* list_;
 };
 
 // Where traits are read from, first match wins.
@@ -286,7 +289,7 @@ absl::Status BuildInteraction(MappedEvent* ev, const Json& msg, const Json& cont
                               const Json& properties, const MapContext& ctx) {
   Interaction i;
   *i.mutable_occurred_at() = ToProtoTime(ev->occurred_at);
-  Attributes attrs(&i);
+  AttributeFiller attrs(&i);
   EventRule rule;
   std::string label;  // event or page/screen name
   if (ev->type == MessageType::kTrack) {

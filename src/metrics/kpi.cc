@@ -16,8 +16,7 @@ absl::Duration Wait(const Interaction& i) { return FromProtoDuration(i.wait_time
 }  // namespace
 
 bool IsNps(const Interaction& i) {
-  auto it = i.attributes().find("satisfaction_scale");
-  return it != i.attributes().end() && it->second == "nps";
+  return FindAttribute(i.attributes(), "satisfaction_scale") == "nps";
 }
 
 bool HasValidScore(const Interaction& i) {

@@ -242,10 +242,8 @@ absl::Status Applier::UpdateProfile(int64_t key, const MappedEvent& ev) {
     changed = true;
   }
   if (!ev.group_id.empty()) {
-    auto& attrs = *profile.mutable_attributes();
-    auto it = attrs.find("group_id");
-    if (it == attrs.end() || it->second != ev.group_id) {
-      attrs["group_id"] = ev.group_id;
+    if (FindAttribute(profile.attributes(), "group_id") != ev.group_id) {
+      SetAttribute(profile.mutable_attributes(), "group_id", ev.group_id);
       changed = true;
     }
   }

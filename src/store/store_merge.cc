@@ -4,7 +4,7 @@
 // instance wins, how each conflicting field is settled), then applied in
 // the same transaction. PreviewMerge stops after the plan.
 #include <algorithm>
-#include <map>
+#include <vector>
 #include <string>
 #include <tuple>
 
@@ -110,13 +110,17 @@ Customer MergeProfiles(const Customer& s, const Customer& a, const MergePolicy& 
   v1::ChannelKind kind = v1::CHANNEL_KIND_UNSPECIFIED;
   ParseChannelName(channel, &kind);
   out.set_preferred_channel(kind);
-  // In key order: a proto map's order varies, and the record must not.
-  const std::map<std::string, std::string> sorted(a.attributes().begin(), a.attributes().end());
-  for (const auto& [key, value] : sorted) {
-    auto mine = s.attributes().find(key);
-    std::string current = mine == s.attributes().end() ? "" : mine->second;
-    (*out.mutable_attributes())[key] =
-        Settle(StrCat("attributes.", key), current, value, a_newer, policy, choices);
+  // In key order, so that the record does not depend on the list's order.
+  std::vector<const Attribute*> absorbed;
+  absorbed.reserve(static_cast<size_t>(a.attributes_size()));
+  for (const Attribute& attr : a.attributes()) absorbed.push_back(&attr);
+  std::sort(absorbed.begin(), absorbed.end(),
+            [](const Attribute* x, const Attribute* y) { return x->key() < y->key(); });
+  for (const Attribute* attr : absorbed) {
+    const std::string current(FindAttribute(s.attributes(), attr->key()).value_or(""));
+    SetAttribute(out.mutable_attributes(), attr->key(),
+                 Settle(StrCat("attributes.", attr->key()), current, attr->value(), a_newer,
+                        policy, choices));
   }
   // Consents: for each (purpose, channel), the newest decision wins.
   for (const Consent& theirs : a.consents()) {

@@ -33,14 +33,12 @@ Customer RestoreSurvivor(const Customer& current, const MergeRecord& m) {
                ChannelName(current.preferred_channel()) == f.value()) {
       out.set_preferred_channel(before.preferred_channel());
     } else if (field.rfind("attributes.", 0) == 0) {
-      std::string key = field.substr(11);
-      auto now = current.attributes().find(key);
-      if (now == current.attributes().end() || now->second != f.value()) continue;
-      auto was = before.attributes().find(key);
-      if (was == before.attributes().end()) {
-        out.mutable_attributes()->erase(key);
+      const std::string key = field.substr(11);
+      if (FindAttribute(current.attributes(), key) != f.value()) continue;
+      if (const std::optional<std::string_view> was = FindAttribute(before.attributes(), key)) {
+        SetAttribute(out.mutable_attributes(), key, *was);
       } else {
-        (*out.mutable_attributes())[key] = was->second;
+        EraseAttribute(out.mutable_attributes(), key);
       }
     }
   }

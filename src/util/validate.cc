@@ -152,18 +152,17 @@ absl::Status CheckKey(std::string_view field, std::string_view value,
   return absl::OkStatus();
 }
 
-absl::Status CheckAttributes(
-    std::string_view field,
-    const google::protobuf::Map<std::string, std::string>& attributes) {
-  if (attributes.size() > Limits::kMaxAttributes) {
+absl::Status CheckAttributes(std::string_view field, const Attributes& attributes) {
+  if (static_cast<size_t>(attributes.size()) > Limits::kMaxAttributes) {
     return Invalid(field, "more than " +
                               std::to_string(Limits::kMaxAttributes) +
                               " attributes");
   }
-  // Keys first, then values: map order is unspecified, and two passes keep
-  // the reported problem the same from run to run. Neither the key nor the
-  // value is named in a message: both can carry customer data.
-  for (const auto& [key, value] : attributes) {
+  // Keys first, then values, so that the reported problem does not depend
+  // on where in the list it sits. Neither the key nor the value is named in
+  // a message: both can carry customer data.
+  for (int k = 0; k < attributes.size(); ++k) {
+    const std::string& key = attributes.Get(k).key();
     if (key.empty() || key.size() > Limits::kMaxAttributeKeyBytes) {
       return Invalid(field, "bad key");
     }
@@ -171,8 +170,14 @@ absl::Status CheckAttributes(
     for (char c : key) {
       if (!IsAttributeKeyChar(c)) return Invalid(field, "bad key");
     }
+    // At most 64 entries: comparing with the earlier ones costs less than
+    // building a set, and allocates nothing.
+    for (int j = 0; j < k; ++j) {
+      if (attributes.Get(j).key() == key) return Invalid(field, "repeated key");
+    }
   }
-  for (const auto& [key, value] : attributes) {
+  for (const Attribute& a : attributes) {
+    const std::string& value = a.value();
     if (const size_t max = Limits::kMaxAttributeValueBytes;
         value.size() > max) {
       return Invalid(field, "value over " + std::to_string(max) + " bytes");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Boundary checks shared by every input: UTF-8, control characters, sizes,
-// keys and attribute maps. Each returns InvalidArgument whose message starts
+// keys and attribute lists. Each returns InvalidArgument whose message starts
 // with the field name and never contains the value.
 #ifndef OMNICTX_UTIL_VALIDATE_H_
 #define OMNICTX_UTIL_VALIDATE_H_
@@ -12,7 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "google/protobuf/map.h"
+#include "omnictx/types.h"
 
 namespace omnictx::internal {
 
@@ -49,17 +49,16 @@ absl::Status CheckName(std::string_view field, std::string_view value,
 absl::Status CheckKey(std::string_view field, std::string_view value,
                       bool required);
 
-// Checks an attribute map: at most Limits::kMaxAttributes entries, keys
-// 1..kMaxAttributeKeyBytes of [A-Za-z0-9_.-], values valid UTF-8 of at most
-// kMaxAttributeValueBytes with CheckText's control-character rule. All keys
-// are checked before any value; messages name neither. A key that is not
-// UTF-8 gets the UTF-8 message rather than "bad key".
+// Checks an attribute list: at most Limits::kMaxAttributes entries, keys
+// 1..kMaxAttributeKeyBytes of [A-Za-z0-9_.-], each key at most once, values
+// valid UTF-8 of at most kMaxAttributeValueBytes with CheckText's
+// control-character rule. All keys are checked before any value; messages
+// name neither. A key that is not UTF-8 gets the UTF-8 message rather than
+// "bad key".
 // Returns "<field>: more than 64 attributes", "<field>: bad key",
-// "<field>: value over 1024 bytes", "<field>: invalid UTF-8 at byte N",
-// "<field>: control character".
-absl::Status CheckAttributes(
-    std::string_view field,
-    const google::protobuf::Map<std::string, std::string>& attributes);
+// "<field>: repeated key", "<field>: value over 1024 bytes",
+// "<field>: invalid UTF-8 at byte N", "<field>: control character".
+absl::Status CheckAttributes(std::string_view field, const Attributes& attributes);
 
 // Checks a timestamp is not before 1970-01-01T00:00:00Z, not infinite, and
 // at most Limits::kMaxFutureSkew after `now`.

@@ -190,8 +190,10 @@ RunResult Run(const std::string& path, int64_t wal_truncate_bytes, double second
   for (int64_t n = 0; !stop.load(); ++n) {
     Customer c;
     c.set_id(absl::StrCat("g", n % kCustomers));
-    for (int a = 0; a < 8; ++a) (*c.mutable_attributes())[absl::StrCat("a", a)] = filler;
-    (*c.mutable_attributes())["n"] = absl::StrCat(n);
+    for (int a = 0; a < 8; ++a) {
+      SetAttribute(c.mutable_attributes(), absl::StrCat("a", a), filler);
+    }
+    SetAttribute(c.mutable_attributes(), "n", absl::StrCat(n));
     if (auto s = store.UpsertCustomer(c); !s.ok()) {
       problems.Add("UpsertCustomer", s.status());
       stop.store(true);

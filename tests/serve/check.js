@@ -44,7 +44,10 @@ function timeline() {
     fail('email_clicked is not an inbound email at email.renewal');
   }
   if (by.page_view.touchpoint !== 'web.pricing') fail('page_view is not at web.pricing');
-  if (by.order_completed.attributes['properties.order_id'] !== 'o-1') {
+  // Attributes are a list of {key, value} entries in the JSON mapping.
+  const orderId = (by.order_completed.attributes || [])
+    .find((a) => a.key === 'properties.order_id');
+  if (!orderId || orderId.value !== 'o-1') {
     fail('order_completed lost properties.order_id');
   }
   for (const r of rows) {

@@ -9,7 +9,9 @@ Driven by the message descriptors, so no field is marshalled by hand:
 * ``google.protobuf.Timestamp`` is a timezone-aware ``datetime`` in UTC
   (naive datetimes are refused: their zone is a guess);
 * ``google.protobuf.Duration`` is a ``timedelta``;
-* maps are dicts, repeated fields lists, unset message fields ``None``.
+* maps are dicts, repeated fields lists, unset message fields ``None``;
+* attribute lists (``repeated omnictx.v1.Attribute``, each key at most
+  once) are dicts of str to str, as maps are.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ _MICRO = _dt.timedelta(microseconds=1)
 
 _FD = _descriptor.FieldDescriptor
 _TIMESTAMP = "google.protobuf.Timestamp"
+_ATTRIBUTE = "omnictx.v1.Attribute"
 _DURATION = "google.protobuf.Duration"
 _CHANNEL = "omnictx.v1.Channel"
 
@@ -159,6 +162,11 @@ def _is_map(field: Any) -> bool:
             and field.message_type.GetOptions().map_entry)
 
 
+def _is_attribute_list(field: Any) -> bool:
+    return (field.label == _FD.LABEL_REPEATED and field.type == _FD.TYPE_MESSAGE
+            and field.message_type.full_name == _ATTRIBUTE)
+
+
 def _set_message(target: Any, value: Any, path: str) -> None:
     """Fills a (sub)message from a Python value."""
     name = target.DESCRIPTOR.full_name
@@ -215,6 +223,15 @@ def _set_field(msg: Any, field: Any, value: Any, path: str) -> None:
                 _set_message(target[k], v, path)
             else:
                 target[k] = _scalar(value_field, v, path)
+    elif _is_attribute_list(field):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{path}: expected a dict, got {type(value).__name__}")
+        key_field = field.message_type.fields_by_name["key"]
+        value_field = field.message_type.fields_by_name["value"]
+        target = getattr(msg, name)
+        for k, v in value.items():
+            target.add(key=_scalar(key_field, k, f"{path} key"),
+                       value=_scalar(value_field, v, path))
     elif field.label == _FD.LABEL_REPEATED:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
             raise TypeError(f"{path}: expected a list, got {type(value).__name__}")
@@ -266,6 +283,8 @@ def field_value(msg: Any, field: Any, wrap: Any) -> Any:
         if value_field.type == _FD.TYPE_MESSAGE:
             return {k: _message_value(v, wrap) for k, v in value.items()}
         return dict(value)
+    if _is_attribute_list(field):
+        return {a.key: a.value for a in value}
     if field.label == _FD.LABEL_REPEATED:
         if field.type == _FD.TYPE_MESSAGE:
             return [_message_value(v, wrap) for v in value]

@@ -51,7 +51,7 @@ def test_proto_bytes_round_trip(ctx):
     assert message.known is True
     assert message.routing.target == "agent-ana"
     assert message.routing.target_kind == context_pb2.ROUTE_TARGET_KIND_AGENT
-    assert message.customer.attributes["tier"] == "gold"
+    assert [(a.key, a.value) for a in message.customer.attributes] == [("tier", "gold")]
     again = omnictx.Context.from_proto_bytes(data)
     assert again == ctx
     assert again.to_proto_bytes() == data
@@ -87,6 +87,9 @@ def test_to_dict_is_the_json_mapping(ctx):
     customer = ctx.customer
     assert customer.to_dict() == json.loads(customer.to_json())
     assert customer.to_dict()["consents"][0]["state"] == "CONSENT_STATE_GRANTED"
+    # Attributes are a list of key/value entries in JSON, a dict in Python.
+    assert customer.to_dict()["attributes"] == [{"key": "tier", "value": "gold"}]
+    assert customer.attributes == {"tier": "gold"}
 
 
 def test_json_errors():

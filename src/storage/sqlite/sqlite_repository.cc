@@ -4,6 +4,7 @@
 // Journeys live in sqlite_repository_journeys.cc.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "util/strings.h"
@@ -28,6 +29,13 @@ absl::Status Corrupt(std::string_view what) {
   return absl::DataLossError(internal::StrCat("stored ", what, " does not parse"));
 }
 
+// Attributes are stored in key order, so that every read returns them
+// sorted whatever order the caller gave. Sorts the pointers; no entry moves.
+void SortByKey(Attributes* list) {
+  std::sort(list->pointer_begin(), list->pointer_end(),
+            [](const Attribute* x, const Attribute* y) { return x->key() < y->key(); });
+}
+
 // The profile blob holds only the caller-writable profile fields; the rest
 // are columns or derived.
 std::string ProfileBlob(const Customer& c) {
@@ -36,6 +44,7 @@ std::string ProfileBlob(const Customer& c) {
   p.set_language(c.language());
   p.set_preferred_channel(c.preferred_channel());
   *p.mutable_attributes() = c.attributes();
+  SortByKey(p.mutable_attributes());
   *p.mutable_consents() = c.consents();
   return p.SerializeAsString();
 }
@@ -237,6 +246,7 @@ absl::Status SqliteRepository::InsertInteraction(int64_t customer_key,
   Interaction body = interaction;
   body.clear_id();
   body.clear_customer_id();
+  SortByKey(body.mutable_attributes());
   OMNICTX_ASSIGN_OR_RETURN(Statement s, conn_->Prepare(queries::kInsertInteraction));
   s.BindInt(1, customer_key);
   s.BindInt(2, ToMicros(FromProtoTime(interaction.occurred_at())));
