@@ -2,6 +2,7 @@
 #include "ingest/json_limits.h"
 
 #include <functional>
+#include <new>
 #include <set>
 #include <string>
 #include <utility>
@@ -23,6 +24,12 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 // child has closed, so the pointers on the stack stay valid.
 class Builder final : public nlohmann::json_sax<Json> {
  public:
+  Builder() = default;
+  Builder(const Builder&) = delete;
+  Builder& operator=(const Builder&) = delete;
+  // A parse cut short by std::bad_alloc leaves a partial tree.
+  ~Builder() override { Dismantle(root_); }
+
   bool null() override { return Add(Json(nullptr)); }
   bool boolean(bool v) override { return Add(Json(v)); }
   bool number_integer(number_integer_t v) override { return Add(Json(v)); }
@@ -128,6 +135,18 @@ class Builder final : public nlohmann::json_sax<Json> {
 
 }  // namespace
 
+void Dismantle(Json& value) noexcept {
+  if (value.is_array()) {
+    Json::array_t& items = value.get_ref<Json::array_t&>();
+    for (Json& item : items) Dismantle(item);
+    items.clear();  // only scalars and empty containers are left
+  } else if (value.is_object()) {
+    Json::object_t& members = value.get_ref<Json::object_t&>();
+    for (auto& member : members) Dismantle(member.second);
+    members.clear();
+  }
+}
+
 PreScan ScanJson(std::string_view text, int max_depth) {
   PreScan out;
   int depth = 0;
@@ -197,6 +216,8 @@ absl::StatusOr<ParsedJson> ParseJson(std::string_view where, std::string_view te
   bool ok = false;
   try {
     ok = Json::sax_parse(text.begin(), text.end(), &builder);
+  } catch (const std::bad_alloc&) {
+    throw;  // out of memory is not bad JSON: the caller's guard reports it
   } catch (const std::exception&) {
     ok = false;  // a lexer exception the SAX interface did not route
   }
@@ -214,7 +235,7 @@ absl::StatusOr<ParsedJson> ParseJson(std::string_view where, std::string_view te
     return absl::InvalidArgumentError(StrCat(where, ": invalid JSON at byte ", at));
   }
   ParsedJson out;
-  out.value = std::move(builder.root());
+  out.value = JsonTree(std::move(builder.root()));
   out.duplicates = std::move(builder.duplicates());
   return out;
 }

@@ -23,6 +23,37 @@ namespace omnictx::ingest {
 
 using Json = nlohmann::json;
 
+// Empties `value` from the leaves up, allocating nothing. nlohmann::json's
+// destructor (3.11) allocates a work stack for a non-empty array or object,
+// and an allocation that throws inside a destructor ends the process; a
+// tree emptied first is destroyed without allocating, so running out of
+// memory while importing stays a ResourceExhausted status. Recursion is
+// bounded by kMaxJsonDepth, which every parsed text was checked against.
+void Dismantle(Json& value) noexcept;
+
+// Owns a parsed JSON tree and dismantles it before it is destroyed or
+// replaced. Every tree the importer keeps lives in one.
+class JsonTree {
+ public:
+  JsonTree() = default;
+  explicit JsonTree(Json&& value) noexcept : value_(std::move(value)) {}
+  JsonTree(JsonTree&& other) noexcept : value_(std::move(other.value_)) {}
+  JsonTree& operator=(JsonTree&& other) noexcept {
+    Dismantle(value_);
+    value_ = std::move(other.value_);
+    return *this;
+  }
+  JsonTree(const JsonTree&) = delete;
+  JsonTree& operator=(const JsonTree&) = delete;
+  ~JsonTree() { Dismantle(value_); }
+
+  Json& get() { return value_; }
+  const Json& get() const { return value_; }
+
+ private:
+  Json value_;
+};
+
 // What the pre-scan learned about a JSON text.
 struct PreScan {
   // Some container nests deeper than the limit.
@@ -59,7 +90,7 @@ struct DuplicateKey {
 
 // A parsed JSON text.
 struct ParsedJson {
-  Json value;
+  JsonTree value;
   // Duplicate keys, at most one per batch element plus one outside.
   std::vector<DuplicateKey> duplicates;
 };

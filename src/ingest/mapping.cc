@@ -156,8 +156,9 @@ absl::StatusOr<EventMapping> EventMapping::Parse(std::string_view json_text) {
   if (!parsed.duplicates.empty()) {
     return absl::InvalidArgumentError(StrCat("mapping: ", parsed.duplicates[0].problem));
   }
-  if (!parsed.value.is_object()) return absl::InvalidArgumentError("mapping: not a JSON object");
-  for (const auto& [name, entry] : parsed.value.items()) {
+  const Json& root = parsed.value.get();
+  if (!root.is_object()) return absl::InvalidArgumentError("mapping: not a JSON object");
+  for (const auto& [name, entry] : root.items()) {
     OMNICTX_ASSIGN_OR_RETURN(RuleOverride rule, ParseEntry(name, entry));
     out.user_.emplace(name, std::move(rule));
   }

@@ -35,7 +35,7 @@ void ReadDocument(std::string_view text, int64_t line, const std::string& where,
   if (!pre.ok()) return Refuse(out, line, -1, where, std::move(pre));
   absl::StatusOr<ParsedJson> parsed = ParseJson(where, text);
   if (!parsed.ok()) return Refuse(out, line, -1, where, parsed.status());
-  Json& root = parsed->value;
+  Json& root = parsed->value.get();
   const bool is_batch = kind == BodyKind::kBatch ||
                         (kind == BodyKind::kEither && root.is_object() && root.contains("batch"));
   for (const DuplicateKey& d : parsed->duplicates) {
@@ -45,21 +45,22 @@ void ReadDocument(std::string_view text, int64_t line, const std::string& where,
     RawMessage m;
     m.line = line;
     m.where = where;
-    m.message = std::move(root);
+    m.message = JsonTree(std::move(root));
     out->push_back(std::move(m));
     return;
   }
   if (!root.is_object()) return Refuse(out, line, -1, where, "not a JSON object");
   if (!root.contains("batch")) return Refuse(out, line, -1, where, "batch: missing");
-  Json batch = std::move(root["batch"]);
-  root.erase("batch");
+  JsonTree batch_tree(std::move(root["batch"]));
+  Json& batch = batch_tree.get();
+  root.erase("batch");  // a null left by the move: destroying it allocates nothing
   if (!batch.is_array()) return Refuse(out, line, -1, where, "batch: is not an array");
   if (batch.size() > kMaxBatchMessages) {
     return Refuse(out, line, -1, where,
                   StrCat("batch: ", batch.size(), " messages > ", kMaxBatchMessages),
                   static_cast<int64_t>(batch.size()));
   }
-  auto envelope = std::make_shared<const Json>(std::move(root));
+  auto envelope = std::make_shared<const JsonTree>(std::move(root));
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto index = static_cast<int64_t>(i);
     const std::string at = StrCat(where, ": batch[", i, "]");
@@ -84,7 +85,7 @@ void ReadDocument(std::string_view text, int64_t line, const std::string& where,
     m.line = line;
     m.index = index;
     m.where = at;
-    m.message = std::move(batch[i]);
+    m.message = JsonTree(std::move(batch[i]));
     m.envelope = envelope;
     out->push_back(std::move(m));
   }

@@ -23,13 +23,13 @@ struct RawMessage {
   int64_t line = 0;    // 1-based; 0 for an HTTP body
   int64_t index = -1;  // index in the batch envelope, -1 outside one
   std::string where;   // "line 3", "line 3: batch[2]", "body", "body: batch[2]"
-  Json message;        // when error is OK
+  JsonTree message;    // when error is OK
   absl::Status error;  // a refusal, its message already starting with `where`
   // Messages this entry stands for: a batch refused whole counts its
   // elements when they are known.
   int64_t count = 1;
   // The batch envelope without its "batch" array (sentAt, context), or null.
-  std::shared_ptr<const Json> envelope;
+  std::shared_ptr<const JsonTree> envelope;
 };
 
 // Reads JSON lines ('\n' separated, a trailing '\r' dropped, blank lines

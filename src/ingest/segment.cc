@@ -29,6 +29,23 @@ const Json& Get(const Json& object, const std::string& key) {
   return it == object.end() ? kNull : *it;
 }
 
+// The message's context, completed by the batch envelope's (Segment merges
+// the two; the message's own keys win). A view over both: copying a tree
+// is an allocation that could fail half-way (see Dismantle).
+class ContextView {
+ public:
+  ContextView(const Json& own, const Json& shared) : own_(&own), shared_(&shared) {}
+  // The value of `key` in the message's context if it has the key (even
+  // as null), else in the envelope's, else null.
+  const Json& Find(const std::string& key) const {
+    return own_->is_object() && own_->contains(key) ? Get(*own_, key) : Get(*shared_, key);
+  }
+
+ private:
+  const Json* own_;
+  const Json* shared_;
+};
+
 // The camelCase field, else its snake_case alias (RudderStack).
 const Json& GetEither(const Json& object, const std::string& camel, const std::string& snake) {
   const Json& v = Get(object, camel);
@@ -141,8 +158,8 @@ void AddExtra(MappedEvent* ev, std::string field, const Identity& raw, std::stri
   ev->extra.push_back(*std::move(id));
 }
 
-void ReadExtras(MappedEvent* ev, const std::vector<TraitSource>& sources, const Json& context,
-                std::string_view region) {
+void ReadExtras(MappedEvent* ev, const std::vector<TraitSource>& sources,
+                const ContextView& context, std::string_view region) {
   const TraitHit email = FindTrait(sources, {"email"});
   if (email.value != nullptr) {
     if (email.value->is_string()) {
@@ -161,7 +178,7 @@ void ReadExtras(MappedEvent* ev, const std::vector<TraitSource>& sources, const 
       ev->warnings.push_back(StrCat(phone.field, ": is not a string; not linked"));
     }
   }
-  const Json& external = Get(context, "externalId");
+  const Json& external = context.Find("externalId");
   if (external.is_null()) return;
   if (!external.is_array()) {
     ev->warnings.push_back("context.externalId: is not an array; not linked");
@@ -247,20 +264,12 @@ absl::StatusOr<MessageType> ReadType(const Json& msg, std::string_view forced) {
   return *type;
 }
 
-// The message's context, completed by the batch envelope's (Segment merges
-// the two; the message's own keys win).
-absl::StatusOr<Json> ReadContext(const Json& msg, const Json* envelope) {
+// Checks the message's context and views it together with the envelope's.
+absl::StatusOr<ContextView> ReadContext(const Json& msg, const Json* envelope) {
   const Json& own = Get(msg, "context");
   if (!own.is_null() && !own.is_object()) return Invalid("context: is not an object");
-  Json context = own.is_object() ? own : Json::object();
   static const Json kNull;
-  const Json& shared = envelope != nullptr ? Get(*envelope, "context") : kNull;
-  if (shared.is_object()) {
-    for (const auto& [key, value] : shared.items()) {
-      if (!context.contains(key)) context[key] = value;
-    }
-  }
-  return context;
+  return ContextView(own, envelope != nullptr ? Get(*envelope, "context") : kNull);
 }
 
 absl::StatusOr<const Json*> ReadObject(const Json& msg, const std::string& key) {
@@ -285,7 +294,7 @@ absl::StatusOr<int64_t> ReadCaseId(const Json& properties, const std::string& pr
 }
 
 // Builds the interaction of a track, page or screen message.
-absl::Status BuildInteraction(MappedEvent* ev, const Json& msg, const Json& context,
+absl::Status BuildInteraction(MappedEvent* ev, const Json& msg, const ContextView& context,
                               const Json& properties, const MapContext& ctx) {
   Interaction i;
   *i.mutable_occurred_at() = ToProtoTime(ev->occurred_at);
@@ -299,13 +308,13 @@ absl::Status BuildInteraction(MappedEvent* ev, const Json& msg, const Json& cont
     label = event.get<std::string>();
     OMNICTX_RETURN_IF_ERROR(internal::CheckName("event", label, Limits::kMaxNameBytes, true));
     std::optional<v1::ChannelKind> channel;
-    for (const Json* c : {&Get(msg, "channel"), &Get(context, "channel")}) {
+    for (const Json* c : {&Get(msg, "channel"), &context.Find("channel")}) {
       if (!channel && c->is_string()) channel = ParseChannelValue(c->get<std::string>());
     }
     rule = ctx.mapping->ForTrack(label, properties, channel);
     i.set_summary(label);
   } else {
-    const Json& page = Get(context, "page");
+    const Json& page = context.Find("page");
     const auto field = [&](const char* key) -> std::string {
       for (const Json* src : {&properties, &page}) {
         const Json& v = Get(*src, key);
@@ -345,7 +354,7 @@ absl::Status BuildInteraction(MappedEvent* ev, const Json& msg, const Json& cont
     i.set_case_id(case_id);
   }
   attrs.Add("event", label);
-  const Json& source = Get(Get(context, "integration"), "name");
+  const Json& source = Get(context.Find("integration"), "name");
   if (source.is_string()) attrs.Add("source", source.get<std::string>());
   if (properties.is_object()) {
     for (const auto& [key, value] : properties.items()) {  // sorted by key
@@ -377,7 +386,7 @@ absl::StatusOr<MappedEvent> MapMessage(const Json& msg, const MapContext& ctx) {
   if (!msg.is_object()) return Invalid("message: not a JSON object");
   MappedEvent ev;
   OMNICTX_ASSIGN_OR_RETURN(ev.type, ReadType(msg, ctx.forced_type));
-  OMNICTX_ASSIGN_OR_RETURN(const Json context, ReadContext(msg, ctx.envelope));
+  OMNICTX_ASSIGN_OR_RETURN(const ContextView context, ReadContext(msg, ctx.envelope));
   const bool records = ev.type == MessageType::kTrack || ev.type == MessageType::kPage ||
                        ev.type == MessageType::kScreen;
   const Json* properties = nullptr;
@@ -426,7 +435,7 @@ absl::StatusOr<MappedEvent> MapMessage(const Json& msg, const MapContext& ctx) {
   // Enrichment: identities and the display name.
   std::vector<TraitSource> sources;
   if (ev.type == MessageType::kIdentify && traits->is_object()) sources.push_back({traits, "traits"});
-  const Json& context_traits = Get(context, "traits");
+  const Json& context_traits = context.Find("traits");
   if (context_traits.is_object()) sources.push_back({&context_traits, "context.traits"});
   ReadExtras(&ev, sources, context, ctx.default_region);
   if (ev.type == MessageType::kIdentify) ReadDisplayName(&ev, sources);
@@ -448,9 +457,22 @@ absl::StatusOr<std::string> DedupKey(const Json& message) {
         internal::CheckName("messageId", id, Limits::kMaxExternalIdBytes, true));
     return id;
   }
-  Json canonical = message;  // nlohmann's object is a std::map: keys come out sorted
-  for (const char* key : {"sentAt", "sent_at", "receivedAt", "received_at"}) canonical.erase(key);
-  return StrCat("sha:", Sha256Hex(canonical.dump(-1, ' ', false, Json::error_handler_t::replace)));
+  // The compact dump of the message without its delivery times, written
+  // member by member rather than by dumping an edited copy (a copy of the
+  // tree could fail half-way, see Dismantle); the text is the same.
+  // nlohmann's object is a std::map, so the keys come out sorted.
+  std::string canonical = "{";
+  for (const auto& [key, value] : message.items()) {
+    if (key == "sentAt" || key == "sent_at" || key == "receivedAt" || key == "received_at") {
+      continue;
+    }
+    if (canonical.size() > 1) canonical += ',';
+    canonical += Json(key).dump(-1, ' ', false, Json::error_handler_t::replace);
+    canonical += ':';
+    canonical += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  canonical += '}';
+  return StrCat("sha:", Sha256Hex(canonical));
 }
 
 }  // namespace omnictx::ingest

@@ -378,8 +378,8 @@ absl::StatusOr<ImportReport> RunImport(StoreImpl& store, std::vector<RawMessage>
     ctx.now = now;
     ctx.default_region = store.options().default_region;
     ctx.forced_type = forced_type;
-    ctx.envelope = raw.envelope.get();
-    absl::StatusOr<MappedEvent> event = ingest::MapMessage(raw.message, ctx);
+    ctx.envelope = raw.envelope != nullptr ? &raw.envelope->get() : nullptr;
+    absl::StatusOr<MappedEvent> event = ingest::MapMessage(raw.message.get(), ctx);
     if (!event.ok()) {
       AddError(&report.errors, raw, event.status().code(),
                StrCat(raw.where, ": ", event.status().message()));
