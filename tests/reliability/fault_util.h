@@ -124,9 +124,19 @@ inline void Must(const absl::Status& s, const std::string& what) {
   }
 }
 
+// Gives `list` n attributes "<prefix>0".."<prefix>n-1", so that reading and
+// writing attribute lists (which grow as entries are added) runs under
+// every fault.
+inline void FillAttributes(Attributes* list, int n, const std::string& prefix) {
+  for (int a = 0; a < n; ++a) {
+    SetAttribute(list, absl::StrCat(prefix, a), absl::StrCat("value ", a));
+  }
+}
+
 // Writes the template every trial copies: customers c0..c3 (each with an
-// email), the "cycle" journey, a case and a few interactions. Closed
-// cleanly, so it is one file without WAL.
+// email and a dozen attributes), the "cycle" journey, a case and a few
+// interactions with attributes. Closed cleanly, so it is one file without
+// WAL.
 inline void MakeTemplate(const std::string& path) {
   RemoveDb(path);
   auto store = Store::Open(path, FaultOptions(Durability::kNormal));
@@ -137,13 +147,14 @@ inline void MakeTemplate(const std::string& path) {
     Customer c;
     c.set_id(absl::StrCat("c", k));
     c.set_display_name(absl::StrCat("Customer ", k));
+    FillAttributes(c.mutable_attributes(), 12, absl::StrCat("k", k, "."));
     Must(s.UpsertCustomer(c).status(), "upsert");
     Must(s.LinkIdentity(c.id(), Email(absl::StrCat("c", k, "@example.com"))).status(), "link");
     for (int m = 0; m < 3; ++m) {
-      Must(s.Record(NewInteraction(c.id(), absl::StrCat("t", k, "-", m),
-                                   Epoch() - absl::Minutes(60 * k + m)))
-               .status(),
-           "record");
+      Interaction i = NewInteraction(c.id(), absl::StrCat("t", k, "-", m),
+                                     Epoch() - absl::Minutes(60 * k + m));
+      FillAttributes(i.mutable_attributes(), 3, "a");
+      Must(s.Record(i).status(), "record");
     }
   }
   Case kase;
@@ -305,12 +316,14 @@ inline std::vector<FaultCall> WriteCalls() {
                      c.set_id("new-1");
                      c.set_display_name("New Customer");
                      c.set_language("fr");
+                     FillAttributes(c.mutable_attributes(), 12, "n");
                      return [&s, c] { return s.UpsertCustomer(c).status(); };
                    }});
   calls.push_back({"UpsertCustomer(update)", NoSetup, [](Store& s) -> BoundCall {
                      Customer c;
                      c.set_id("c1");
                      c.set_display_name("Renamed");
+                     FillAttributes(c.mutable_attributes(), 10, "k1.");
                      return [&s, c] { return s.UpsertCustomer(c).status(); };
                    }});
   calls.push_back({"LinkIdentity", NoSetup, [](Store& s) -> BoundCall {
@@ -325,6 +338,7 @@ inline std::vector<FaultCall> WriteCalls() {
                      Interaction i = NewInteraction("c0", "rec-1", Epoch() - absl::Minutes(1),
                                                     v1::CHANNEL_KIND_VOICE);
                      i.set_summary("called about the invoice");
+                     FillAttributes(i.mutable_attributes(), 3, "a");
                      return [&s, i] { return s.Record(i).status(); };
                    }});
   calls.push_back({"RecordBatch", NoSetup, [](Store& s) -> BoundCall {

@@ -41,9 +41,8 @@ if(TARGET oom)
   # Every API call, every N-th SQLite allocation (SQLITE_CONFIG_MALLOC).
   add_test(NAME reliability_oom_sqlite COMMAND oom 20000 sqlite)
   set_tests_properties(reliability_oom_sqlite PROPERTIES LABELS reliability TIMEOUT 1200)
-  # Every API call, every N-th operator new throwing std::bad_alloc; the
-  # call that fills a protobuf map is left out (protobuf 3.21's Map is not
-  # safe against a throwing allocation; oom.cc, FillsProtobufMap).
+  # Every API call, Import included, every N-th operator new throwing
+  # std::bad_alloc.
   add_test(NAME reliability_oom_new COMMAND oom 20000 new)
   set_tests_properties(reliability_oom_new PROPERTIES LABELS reliability TIMEOUT 1200)
 endif()

@@ -128,19 +128,7 @@ bool Disarm(Mode mode) {
   return mode == Mode::kSqlite ? g_sql_fired : t_new_fired;
 }
 
-// Protocol Buffers 3.21's Map is not safe against a throwing allocation:
-// InnerMap::Resize stores the new bucket count before allocating the new
-// table, so when operator new throws there, the map's destructor walks a
-// table of the old size as if it had the new one. A bad_alloc while a map
-// field (Customer or Interaction attributes) gets its first entry or grows
-// therefore corrupts the heap in any caller, omnictx included. The calls
-// below put entries in such a map (every imported event gets attributes),
-// so they run in sqlite mode only; every other call is map-free and runs
-// in both. docs/reliability.md records this limit.
-bool FillsProtobufMap(const std::string& call) { return call == "Import(strict)"; }
-
 struct Figures {
-  int64_t not_run = 0;  // calls left out of this mode (FillsProtobufMap)
   int64_t points = 0;  // N at which an allocation failed
   int64_t unchanged = 0;
   int64_t committed_with_error = 0;
@@ -170,10 +158,6 @@ class Harness {
     for (Mode mode : {Mode::kSqlite, Mode::kNew}) {
       if (!modes_.empty() && modes_ != (mode == Mode::kSqlite ? "sqlite" : "new")) continue;
       Figures& fig = figures_[mode == Mode::kSqlite ? 0 : 1];
-      if (mode == Mode::kNew && FillsProtobufMap(call.name)) {
-        ++fig.not_run;
-        continue;
-      }
       ++fig.series;
       const std::string label =
           absl::StrCat(call.name, mode == Mode::kSqlite ? " [sqlite]" : " [new]");
@@ -305,7 +289,7 @@ int Main(int argc, char** argv) {
   for (const FaultCall& call : calls) harness.RunCall(call);
   for (int k = 0; k < 2; ++k) {
     const Figures& f = harness.figures(k);
-    if (f.series == 0 && f.not_run == 0) continue;  // mode not asked for
+    if (f.series == 0) continue;  // mode not asked for
     std::string codes;
     for (const auto& [code, count] : f.codes) {
       codes += absl::StrCat(codes.empty() ? "" : ", ", code, " ", count);
@@ -313,15 +297,11 @@ int Main(int argc, char** argv) {
     std::printf(
         "oom[%s]: %lld calls, %lld allocation failure points; %lld errors with the store "
         "unchanged, %lld errors after the commit (fully committed), %lld answered OK (committed), "
-        "0 partial writes allowed, 0 escaped exceptions allowed; errors: %s%s\n",
+        "0 partial writes allowed, 0 escaped exceptions allowed; errors: %s\n",
         k == 0 ? "sqlite" : "new", static_cast<long long>(f.series),
         static_cast<long long>(f.points), static_cast<long long>(f.unchanged),
         static_cast<long long>(f.committed_with_error), static_cast<long long>(f.ok_despite),
-        codes.c_str(),
-        f.not_run == 0 ? ""
-                       : absl::StrCat("; ", f.not_run,
-                                      " call not run (it fills a protobuf map: see oom.cc)")
-                             .c_str());
+        codes.c_str());
   }
   std::printf("oom: %lld problems; %.1f s\n", static_cast<long long>(harness.problems().count()),
               SecondsSince(start));
