@@ -9,9 +9,9 @@ Driven by the message descriptors, so no field is marshalled by hand:
 * ``google.protobuf.Timestamp`` is a timezone-aware ``datetime`` in UTC
   (naive datetimes are refused: their zone is a guess);
 * ``google.protobuf.Duration`` is a ``timedelta``;
-* maps are dicts, repeated fields lists, unset message fields ``None``;
+* repeated fields are lists, unset message fields ``None``;
 * attribute lists (``repeated omnictx.v1.Attribute``, each key at most
-  once) are dicts of str to str, as maps are.
+  once) are dicts of str to str.
 """
 
 from __future__ import annotations
@@ -157,11 +157,6 @@ def _field(desc: Any, key: str) -> Any:
     return field
 
 
-def _is_map(field: Any) -> bool:
-    return (field.type == _FD.TYPE_MESSAGE
-            and field.message_type.GetOptions().map_entry)
-
-
 def _is_attribute_list(field: Any) -> bool:
     return (field.label == _FD.LABEL_REPEATED and field.type == _FD.TYPE_MESSAGE
             and field.message_type.full_name == _ATTRIBUTE)
@@ -211,19 +206,7 @@ def _scalar(field: Any, value: Any, path: str) -> Any:
 
 def _set_field(msg: Any, field: Any, value: Any, path: str) -> None:
     name = field.name
-    if _is_map(field):
-        if not isinstance(value, Mapping):
-            raise TypeError(f"{path}: expected a dict, got {type(value).__name__}")
-        key_field = field.message_type.fields_by_name["key"]
-        value_field = field.message_type.fields_by_name["value"]
-        target = getattr(msg, name)
-        for k, v in value.items():
-            k = _scalar(key_field, k, f"{path} key")
-            if value_field.type == _FD.TYPE_MESSAGE:
-                _set_message(target[k], v, path)
-            else:
-                target[k] = _scalar(value_field, v, path)
-    elif _is_attribute_list(field):
+    if _is_attribute_list(field):
         if not isinstance(value, Mapping):
             raise TypeError(f"{path}: expected a dict, got {type(value).__name__}")
         key_field = field.message_type.fields_by_name["key"]
@@ -278,11 +261,6 @@ def field_value(msg: Any, field: Any, wrap: Any) -> Any:
     ``wrap(sub_message)`` turns an omnictx message into its wrapper class.
     """
     value = getattr(msg, field.name)
-    if _is_map(field):
-        value_field = field.message_type.fields_by_name["value"]
-        if value_field.type == _FD.TYPE_MESSAGE:
-            return {k: _message_value(v, wrap) for k, v in value.items()}
-        return dict(value)
     if _is_attribute_list(field):
         return {a.key: a.value for a in value}
     if field.label == _FD.LABEL_REPEATED:

@@ -42,6 +42,13 @@ def test_customers(store, clock):
     assert (seen.last_seen_at, seen.last_seen_channel.kind) == (clock.now(), "chat")
     with pytest.raises(omnictx.InvalidArgumentError, match="^attributes"):
         store.upsert_customer("crm-9", attributes={"bad key!": "x"})
+    with pytest.raises(TypeError, match="^attributes: expected a dict, got list$"):
+        store.upsert_customer("crm-9", attributes=[("tier", "gold")])
+    with pytest.raises(TypeError, match="^attributes: expected a str, got int$"):
+        store.upsert_customer("crm-9", attributes={"tier": 3})
+    # Read back in key order, whatever order the dict had.
+    sorted_back = store.upsert_customer("crm-9", attributes={"z": "1", "a": "2"})
+    assert list(sorted_back.attributes) == ["a", "z"]
 
 
 def test_identities(store):
