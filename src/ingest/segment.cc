@@ -38,7 +38,10 @@ class ContextView {
   // The value of `key` in the message's context if it has the key (even
   // as null), else in the envelope's, else null.
   const Json& Find(const std::string& key) const {
-    return own_->is_object() && own_->contains(key) ? Get(*own_, key) : Get(*shared_, key);
+    if (own_->is_object()) {
+      if (auto it = own_->find(key); it != own_->end()) return *it;
+    }
+    return Get(*shared_, key);
   }
 
  private:
